@@ -19,6 +19,7 @@ in three layers:
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from array import array
@@ -214,6 +215,7 @@ _MAX_FUZZY_TOKEN_LEN = 40
 _FUZZY_LIMIT = 30  # similar vocabulary tokens taken per query token
 _FUZZY_CUTOFF = 75.0  # rapidfuzz ratio; below this a token is not similar
 _FUZZY_WEIGHT = 0.9  # a fuzzy token match never counts as much as an exact one
+_FUZZY_LENGTH_SLACK = 2  # letters a typo may add or drop
 _MIN_FUZZY_LEN = 3  # shorter tokens have too many 1-edit neighbours
 _MIN_PREFIX_LEN = 2
 _MAX_PREFIX_SCAN = 5000  # vocabulary tokens looked at for one prefix
@@ -279,6 +281,15 @@ class NameIndex:
         self._sorted_key_ids = [self._key_ids[k] for k in self._sorted_keys]
         self._sorted_tokens = sorted(self._token_keys)
         self._sorted_token_ids = [self._token_keys[t] for t in self._sorted_tokens]
+        # Fuzzy candidates by (first letter, length) and (last letter, length): one typo keeps
+        # the first or the last letter and changes the length by at most one, so a query scans
+        # a few small buckets instead of converting the whole vocabulary for rapidfuzz.
+        self._buckets: dict[tuple[bool, str, int], tuple[list[str], list[int]]] = {}
+        for kid, key in enumerate(self._keys):
+            for bucket in ((True, key[0], len(key)), (False, key[-1], len(key))):
+                keys, kids = self._buckets.setdefault(bucket, ([], []))
+                keys.append(key)
+                kids.append(kid)
 
     def _token_key_id(self, token: str, postings: list[list[int]]) -> int:
         kid = self._token_keys.get(token)
@@ -325,39 +336,46 @@ class NameIndex:
         self._add_prefix_sims(tokens[-1], sims[_key_of_folded(tokens[-1])])
 
         tables = list(sims.values())
-        best = self._best_per_query_token(tables)
-        query = " ".join(tokens)
-        by_entity: dict[int, tuple[float, int]] = {}
-        for name, score in self._score_names(tables, best, query):
-            entity = self._name_entity[name]
-            held = by_entity.get(entity)
-            if held is None or score > held[0] or (score == held[0] and name < held[1]):
-                by_entity[entity] = (score, name)
-
-        hits = [
-            (-score, self._labels[entity], self._ids[entity], name)
-            for entity, (score, name) in by_entity.items()
-            if score >= min_score
-        ]
-        hits.sort()
+        scores, names = self._score_entities(tables, " ".join(tokens))
+        if not scores:
+            return []
+        floor = min_score
+        if len(scores) > limit:
+            # Only the best `limit` can be returned: label-sort just those (and ties, allowing
+            # for the rounding below).
+            floor = max(floor, heapq.nlargest(limit, scores.values())[-1] - 0.01)
+        hits = sorted(
+            (-round(score, 2), self._labels[entity], self._ids[entity], names[entity])
+            for entity, score in scores.items()
+            if score >= floor
+        )
         return [
             Match(id=eid, label=label, matched=self._names[name], score=-neg)
             for neg, label, eid, name in hits[:limit]
+            if -neg >= min_score
         ]
 
     def _token_sims(self, token: str, key: str) -> dict[int, float]:
         """Vocabulary keys similar to one query token: the same key, and fuzzy neighbours."""
         sims: dict[int, float] = {}
-        if len(key) >= _MIN_FUZZY_LEN and len(key) <= _MAX_FUZZY_TOKEN_LEN:
-            for _, ratio, kid in process.extract(
+        if _MIN_FUZZY_LEN <= len(key) <= _MAX_FUZZY_TOKEN_LEN:
+            choices: list[str] = []
+            choice_ids: list[int] = []
+            for length in range(len(key) - _FUZZY_LENGTH_SLACK, len(key) + _FUZZY_LENGTH_SLACK + 1):
+                for bucket in ((True, key[0], length), (False, key[-1], length)):
+                    found = self._buckets.get(bucket)
+                    if found is not None:
+                        choices += found[0]
+                        choice_ids += found[1]
+            for _, ratio, pos in process.extract(
                 key,
-                self._keys,
+                choices,
                 scorer=fuzz.ratio,
                 processor=None,
                 limit=_FUZZY_LIMIT,
                 score_cutoff=_FUZZY_CUTOFF,
             ):
-                sims[kid] = _FUZZY_WEIGHT * ratio / 100.0
+                sims[choice_ids[pos]] = _FUZZY_WEIGHT * ratio / 100.0
         exact = self._key_ids.get(key)
         if exact is not None:
             sims[exact] = 1.0
@@ -401,44 +419,58 @@ class NameIndex:
                 sims[kid] = sim
                 reached += len(self._postings[kid])
 
-    def _best_per_query_token(self, sims: list[dict[int, float]]) -> list[dict[int, float]]:
-        """For each query token, name → its best similarity among that name's tokens."""
-        best: list[dict[int, float]] = []
-        for table in sims:
-            names: dict[int, float] = {}
-            # Ascending, so that a higher similarity overwrites a lower one (C-speed update).
-            for kid, sim in sorted(table.items(), key=lambda item: (item[1], item[0])):
-                names.update(dict.fromkeys(self._postings[kid], sim))
-            best.append(names)
-        return best
+    def _score_entities(
+        self, tables: list[dict[int, float]], query: str
+    ) -> tuple[dict[int, float], dict[int, int]]:
+        """Score every name that some query token reached; keep each entity's best name.
 
-    def _score_names(
-        self, tables: list[dict[int, float]], best: list[dict[int, float]], query: str
-    ) -> Iterable[tuple[int, float]]:
-        """Score every name that some query token reached (see :meth:`search`)."""
+        Returns entity → score and entity → name index (the lower index, i.e. the label or the
+        earlier alias, wins a tie).
+        """
+        # For each query token: name → its best similarity among the name's tokens. Ascending,
+        # so that a higher similarity overwrites a lower one, at C speed.
+        best: list[dict[int, float]] = []
+        for table in tables:
+            reached: dict[int, float] = {}
+            for kid, sim in sorted(table.items(), key=lambda item: (item[1], item[0])):
+                reached.update(dict.fromkeys(self._postings[kid], sim))
+            best.append(reached)
+
         start = self._name_start
+        name_entity = self._name_entity
         count = len(best)
-        candidates: set[int] = set().union(*best)
-        for name in candidates:
-            total = 0.0
-            matched = 0
-            for table in best:
-                sim = table.get(name)
-                if sim is not None:
-                    total += sim
-                    matched += 1
-            if matched > 1:
-                # Two query tokens may have picked the same name token; pair them one to one.
-                total, matched = self._assign(tables, name)
+        scores: dict[int, float] = {}
+        names: dict[int, int] = {}
+        candidates = best[0].items() if count == 1 else dict.fromkeys(set().union(*best)).items()
+        for name, first in candidates:
+            if count == 1:
+                total = first  # type: ignore[assignment]
+                matched = 1
+            else:
+                total = 0.0
+                matched = 0
+                for reached in best:
+                    sim = reached.get(name)
+                    if sim is not None:
+                        total += sim
+                        matched += 1
+                if matched > 1:
+                    # Two query tokens may have picked the same name token: pair them one to one.
+                    total, matched = self._assign(tables, name)
             width = start[name + 1] - start[name]
-            covered = matched / width
-            if matched == count and total == count and covered == 1.0:
+            if matched == count == width and total == count:
                 # Every token agrees by key both ways; only the same spelling earns 100.
                 score = 100.0 if fold(self._names[name]) == query else _KEY_EXACT_SCORE
             else:
-                raw = 100.0 * total / count * (_QUERY_WEIGHT + _NAME_WEIGHT * covered)
-                score = min(round(raw, 2), _PARTIAL_MAX_SCORE)
-            yield name, score
+                score = 100.0 * total / count * (_QUERY_WEIGHT + _NAME_WEIGHT * matched / width)
+                if score > _PARTIAL_MAX_SCORE:
+                    score = _PARTIAL_MAX_SCORE
+            entity = name_entity[name]
+            held = scores.get(entity)
+            if held is None or score > held or (score == held and name < names[entity]):
+                scores[entity] = score
+                names[entity] = name
+        return scores, names
 
     def _assign(self, tables: list[dict[int, float]], name: int) -> tuple[float, int]:
         """Greedy one-to-one pairing of query tokens with a name's tokens, best pairs first.
