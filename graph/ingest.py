@@ -272,7 +272,8 @@ class _Ingest:
             self.out.dropped_public_claims += 1
         s, p, g = self.iri(subj), f"<{prop.iri}>", self.iri(src)
         key = "\x1f".join((subj, prop_name, obj, src, date))
-        c = f"<{self.base}claim/{hashlib.sha1(key.encode()).hexdigest()[:16]}>"
+        digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16]
+        c = f"<{self.base}claim/{digest}>"  # stable: the same row gives the same claim IRI
         lines = [f"{s} {p} {obj_term}", f"{c} {A} <{RG}Claim>", f"{c} <{RDF}subject> {s}",
                  f"{c} <{RDF}predicate> {p}", f"{c} <{RDF}object> {obj_term}",
                  f"{c} <{RG}confidence> <{RG}{confidence}>", f"{c} {DERIVED} {g}"]

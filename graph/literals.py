@@ -55,7 +55,7 @@ def partial_date(text: str) -> tuple[str, str]:
 
 
 def to_literal(text: str, kind: str) -> str:
-    """N-Triples literal for `text` read as `kind` (string, boolean, decimal, integer, uri, date)."""
+    """N-Triples literal for `text` read as `kind`: string, boolean, decimal, integer, uri, date."""
     if kind == "string":
         return nt_string(text)
     if kind == "date":

@@ -41,6 +41,7 @@ class RG(DefinedNamespace):
     Decree: URIRef
     DetentionExtension: URIRef
     Event: URIRef
+    Group: URIRef
     Exile: URIRef
     ExtraditionRequest: URIRef
     HungerStrike: URIRef

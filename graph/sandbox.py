@@ -13,6 +13,7 @@ pinned by which store (public or full) the worker opened.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import queue
 import re
@@ -170,10 +171,8 @@ class QueryPool:
         with self._lock:
             workers = list(self._all)
         for w in workers:
-            try:
+            with contextlib.suppress(OSError):
                 w.conn.send(None)
-            except OSError:
-                pass
             w.process.join(2)
             if w.process.is_alive():
                 w.process.kill()

@@ -69,6 +69,11 @@ def looks_like_formula(value: str) -> bool:
     return bool(value) and bool(_FORMULA.match(value))
 
 
+def _empty(name: str, file: str) -> Problem:
+    return Problem(file, None, None,
+                   f"file is empty; expected a header row: {', '.join(COLUMNS[name])}")
+
+
 def _decode(raw: bytes, file: str, problems: list[Problem]) -> str | None:
     for bom, what in _BOMS.items():
         if raw.startswith(bom):
@@ -113,8 +118,7 @@ def _rows(name: str, file: str, records: Iterator[list[str]], problems: list[Pro
     try:
         header = next(records)
     except StopIteration:
-        problems.append(Problem(file, None, None,
-                                f"file is empty; expected a header row: {', '.join(COLUMNS[name])}"))
+        problems.append(_empty(name, file))
         return Sheet(name, file, [])
     if not _check_header(name, file, header, problems):
         return Sheet(name, file, [])
@@ -147,8 +151,7 @@ def read_csv(path: Path, name: str, problems: list[Problem], label: str | None =
     file = label or str(path)
     raw = path.read_bytes()
     if not raw.strip():
-        problems.append(Problem(file, None, None,
-                                f"file is empty; expected a header row: {', '.join(COLUMNS[name])}"))
+        problems.append(_empty(name, file))
         return Sheet(name, file, [])
     text = _decode(raw, file, problems)
     if text is None:

@@ -64,7 +64,7 @@ def load_vocabulary(base: str, ontology_dir: Path = ONTOLOGY_DIR) -> Vocabulary:
             if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 if t.object.value.startswith(rg):
                     types[ident] = t.object.value[len(rg):]
-            elif t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal):
-                if ident not in labels or t.object.language in (None, "en"):
-                    labels[ident] = t.object.value
+            elif (t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal)
+                  and (ident not in labels or t.object.language in (None, "en"))):
+                labels[ident] = t.object.value
     return Vocabulary(tuple(onto), tuple(vocab), types, labels)

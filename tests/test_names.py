@@ -192,6 +192,12 @@ def test_abilov_and_typo(index: NameIndex, query: str) -> None:
     assert index.search(query)[0].id == "iqbal-abilov"
 
 
+def test_typo_in_first_letter_still_finds(index: NameIndex) -> None:
+    # A typo keeps either the first or the last letter; the fuzzy lookup tries both.
+    assert set(ids(index.search("Juseynov")[:3])) == HUSEYNOVS
+    assert set(ids(index.search("Husejnov")[:3])) == HUSEYNOVS
+
+
 def test_typo_scores_below_exact(index: NameIndex) -> None:
     typo = index.search("Iqbal Abilv")[0].score
     assert 60.0 <= typo < index.search("Iqbal Abilov")[0].score == 100.0
