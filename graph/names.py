@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import math
 import re
 import unicodedata
 from array import array
@@ -28,6 +29,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 from rapidfuzz import fuzz, process
 
@@ -302,10 +304,11 @@ class NameIndex:
                 if not folded or folded in seen:
                     continue  # same folded spelling scores the same; the first one is shown
                 seen.add(folded)
-                kids = dict.fromkeys(
-                    token_keys[tok] if tok in token_keys else self._token_key_id(tok, postings)
-                    for tok in folded.split()
-                )
+                tokens = folded.split()
+                found = [token_keys.get(tok, -1) for tok in tokens]
+                if -1 in found:  # a token not seen before
+                    found = [self._token_key_id(tok, postings) for tok in tokens]
+                kids = dict.fromkeys(found)
                 index = len(names)
                 names.append(name)
                 name_entity.append(entity)
@@ -359,7 +362,7 @@ class NameIndex:
         self._add_prefix_sims(tokens[-1], sims[_key_of_folded(tokens[-1])])
 
         tables = list(sims.values())
-        scores, names = self._score_entities(tables, " ".join(tokens))
+        scores, names = self._score_entities(tables, " ".join(tokens), min_score)
         if not scores:
             return []
         floor = min_score
@@ -444,7 +447,7 @@ class NameIndex:
                 reached += len(self._postings[kid])
 
     def _score_entities(
-        self, tables: list[dict[int, float]], query: str
+        self, tables: list[dict[int, float]], query: str, min_score: float
     ) -> tuple[dict[int, float], dict[int, int]]:
         """Score every name that some query token reached; keep each entity's best name.
 
@@ -469,11 +472,28 @@ class NameIndex:
         summed: dict[int, float] = best[0]
         hits: dict[int, int] = {}
         if count > 1:
+            # A token adds at most 1 to a name's total and a score is at most 100 x total /
+            # count, so a name that fewer than `needed` tokens reach cannot reach min_score.
+            # Names reached by at least two tokens are found by C-level set intersections, which
+            # skips the bulk of a very common token's postings ("oglu").
+            needed = math.ceil(count * min_score / 100.0 - 1e-9)
+            pool: Iterable[int] = set().union(*best)
+            if needed >= 2:
+                pool = set().union(
+                    *(best[i].keys() & best[j].keys() for i, j in combinations(range(count), 2))
+                )
             summed = {}
-            for reached in best:
-                for name, sim in reached.items():
-                    summed[name] = summed.get(name, 0.0) + sim
-                    hits[name] = hits.get(name, 0) + 1
+            for name in pool:
+                total = 0.0
+                matched = 0
+                for reached in best:
+                    sim = reached.get(name)
+                    if sim is not None:
+                        total += sim
+                        matched += 1
+                if matched >= needed:
+                    summed[name] = total
+                    hits[name] = matched
         for name, summed_sim in summed.items():
             total = summed_sim
             matched = hits.get(name, 1)

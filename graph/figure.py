@@ -1,0 +1,401 @@
+"""Static network images with matplotlib: header, legend, network, numbered sources.
+
+The page is composed top to bottom — title, subtitle, legend, the network, the
+caption block (every source behind an edge shown, numbered, then the dataset's
+date and visibility level) — so the legend and caption never cover a node.
+Labels keep their original script: the font is the DejaVu Sans file shipped with
+matplotlib (it has Azerbaijani letters and Cyrillic), loaded by path so every
+machine draws with the same glyphs.
+
+Output is deterministic: seeded layouts, sorted iteration, a fixed SVG hash salt,
+text kept as text in SVG (`svg.fonttype = none`, so labels are searchable and
+testable) and no dates in SVG or PDF metadata.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from graph.layout import Area, Box, force_layout, grouped_layout, layered_layout, place_edge_labels
+from graph.render import View
+from graph.style import FOCUS_COLOUR, legend, style_for
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONT_FILE = FONT_DIR / "DejaVuSans.ttf"
+BOLD_FILE = FONT_DIR / "DejaVuSans-Bold.ttf"
+#: Relations whose edge label reads from object to subject ("X defendant in CASE").
+READ_BACKWARDS = frozenset({"defendant", "participant"})
+RESTRICTED_COLOUR = "#C00000"
+EDGE_COLOUR = "#8C8C8C"
+TEXT_COLOUR = "#1A1A1A"
+RC = {"svg.hashsalt": "repression-graph", "svg.fonttype": "none", "pdf.fonttype": 42,
+      "path.simplify": False, "svg.image_inline": True}
+
+
+@dataclass(frozen=True)
+class Size:
+    """A page size and the type sizes (points) that read well on it."""
+
+    width: float   # inches
+    height: float
+    dpi: int       # raster resolution for PNG
+    margin: float
+    title: float
+    subtitle: float
+    legend: float
+    node: float
+    edge: float
+    caption: float
+    marker: float  # marker diameter, points
+    wrap: int      # characters per label line
+
+
+SIZES = {
+    # 1200 × 675 px: shared on social media, seen small — large type, fewer words
+    "card": Size(12.0, 6.75, 100, 0.28, 21, 11.5, 10, 9.5, 7.5, 7.5, 15, 20),
+    # 1920 × 1080 px
+    "slide": Size(19.2, 10.8, 100, 0.4, 30, 15, 13, 12, 9.5, 9.5, 20, 22),
+    # A4 portrait, vector in SVG and PDF (PNG at 200 dpi)
+    "a4": Size(8.27, 11.69, 200, 0.45, 16, 9, 8, 7.5, 6, 6.2, 11, 22),
+}
+
+
+@lru_cache(maxsize=64)
+def font(size: float, bold: bool = False) -> FontProperties:
+    return FontProperties(fname=str(BOLD_FILE if bold else FONT_FILE), size=size)
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """Characters of `text` the image font cannot draw (they would show as boxes)."""
+    cmap = _charmap()
+    return {c for c in text if not c.isspace() and ord(c) not in cmap}
+
+
+@lru_cache(maxsize=1)
+def _charmap() -> frozenset[int]:
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(str(FONT_FILE)).get_charmap())
+
+
+def _wrap(text: str, width: int, lines: int = 3) -> str:
+    out = textwrap.wrap(" ".join(text.split()), width=width, break_long_words=True) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: max(1, width - 1)].rstrip() + "…"
+    return "\n".join(out)
+
+
+class _Page:
+    """One figure being composed; measures text with the Agg renderer in inches."""
+
+    def __init__(self, size: Size) -> None:
+        self.size = size
+        self.fig = Figure(figsize=(size.width, size.height), dpi=size.dpi)
+        FigureCanvasAgg(self.fig)
+        self.renderer = self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+
+    def extent(self, artist: object) -> tuple[float, float]:
+        bb = artist.get_window_extent(self.renderer)  # type: ignore[attr-defined]
+        return bb.width / self.size.dpi, bb.height / self.size.dpi
+
+    def text_width(self, text: str, prop: FontProperties) -> float:
+        w, _, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
+        return w / self.size.dpi
+
+    def fit_line(self, text: str, prop: FontProperties, width: float) -> str:
+        """Clip one line to a width (inches) with an ellipsis."""
+        if self.text_width(text, prop) <= width:
+            return text
+        lo, hi = 0, len(text)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.text_width(text[:mid] + "…", prop) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo].rstrip() + "…"
+
+    def wrap_to(self, text: str, prop: FontProperties, width: float, lines: int) -> list[str]:
+        words, out, line = text.split(), [], ""
+        for word in words:
+            trial = f"{line} {word}".strip()
+            if line and self.text_width(trial, prop) > width:
+                out.append(line)
+                line = word
+            else:
+                line = trial
+        if line:
+            out.append(line)
+        if len(out) > lines:
+            out = out[:lines]
+            out[-1] = self.fit_line(out[-1] + " …", prop, width)
+        return [self.fit_line(x, prop, width) for x in out]
+
+
+def _header(page: _Page, view: View) -> float:
+    """Title, subtitle and legend; returns the header's height in inches."""
+    s, fig = page.size, page.fig
+    W, H = s.width, s.height
+    inner = W - 2 * s.margin
+    y = H - s.margin
+    for text, prop, gap in ((view.title, font(s.title, True), 0.25),
+                            (view.subtitle, font(s.subtitle), 0.35)):
+        for line in page.wrap_to(text, prop, inner, 2 if prop.get_size() == s.title else 2):
+            fig.text(s.margin / W, y / H, line, fontproperties=prop, va="top", ha="left",
+                     color=TEXT_COLOUR)
+            y -= prop.get_size() / 72 * 1.3
+        y -= prop.get_size() / 72 * gap
+    types = {d["type"] for _, d in view.sub.graph.nodes(data=True)}
+    handles, labels = [], []
+    for st in legend(types):
+        handles.append(Line2D([], [], marker=st.marker if st.marker != "." else "o",
+                              color=st.colour, linestyle="none",
+                              markersize=s.legend * 0.9, markeredgecolor="white"))
+        labels.append(st.group)
+    if view.sub.focus and view.layout != "layered" or (view.sub.focus and view.layout == "layered"):
+        handles.append(Line2D([], [], marker="o", color="white", markeredgecolor=FOCUS_COLOUR,
+                              markeredgewidth=2.5, linestyle="none", markersize=s.legend * 0.9))
+        labels.append("Focus")
+    if view.restricted:
+        handles.append(Line2D([], [], marker="o", color="white", markeredgecolor=RESTRICTED_COLOUR,
+                              markeredgewidth=2, linestyle="none", markersize=s.legend * 0.9))
+        labels.append("Restricted — not for publication")
+    if handles:
+        for ncol in range(len(handles), 0, -1):
+            leg = fig.legend(handles, labels, loc="upper left", ncol=ncol, frameon=False,
+                             prop=font(s.legend), bbox_to_anchor=(s.margin / W - 0.006, y / H),
+                             handletextpad=0.3, columnspacing=1.2, borderaxespad=0.0,
+                             borderpad=0.0)
+            w, h = page.extent(leg)
+            if w <= inner or ncol == 1:
+                break
+            leg.remove()
+        y -= h + 0.12
+    return H - y
+
+
+def _caption(page: _Page, view: View) -> float:
+    """Numbered sources in columns and the dataset line; returns the block's height."""
+    s, fig = page.size, page.fig
+    W = s.width
+    inner = W - 2 * s.margin
+    prop, bold = font(s.caption), font(s.caption, True)
+    line_h = s.caption / 72 * 1.35
+    max_h = s.height * (0.30 if s.height < s.width else 0.34)
+    cites = view.citations
+    chosen: tuple[list[str], int] = ([], 1)
+    for with_title in (True, False):
+        for cols in range(1, 7):
+            col_w = (inner - 0.25 * (cols - 1)) / cols
+            texts = [c.short(with_title) for c in cites]
+            if with_title and col_w < 2.6:
+                break
+            rows = math.ceil(len(texts) / cols)
+            if rows * line_h + 3 * line_h <= max_h:
+                chosen = ([page.fit_line(t, prop, col_w) for t in texts], cols)
+                break
+        if chosen[0] or not cites:
+            break
+    lines, cols = chosen
+    if cites and not lines:  # too many even in short form: list as many as fit
+        cols = 6
+        col_w = (inner - 0.25 * (cols - 1)) / cols
+        fit = max(1, int((max_h - 3 * line_h) / line_h)) * cols - 1
+        lines = [page.fit_line(c.short(False), prop, col_w) for c in cites[:fit]]
+        lines.append(f"+ {len(cites) - fit} more sources (see the data export)")
+    rows = math.ceil(len(lines) / cols) if lines else 0
+    height = (rows + (2 if lines else 0) + 1) * line_h + 0.1
+    top = s.margin + height
+    fig.add_artist(Line2D([s.margin / W, 1 - s.margin / W], [top / s.height] * 2,
+                          color="#BBBBBB", linewidth=0.6))
+    y = top - 0.08
+    if lines:
+        n = len(view.citations)
+        fig.text(s.margin / W, y / s.height, f"Sources ({n})", fontproperties=bold,
+                 va="top", color=TEXT_COLOUR)
+        y -= line_h * 1.2
+        col_w = (inner - 0.25 * (cols - 1)) / cols
+        for i, text in enumerate(lines):
+            c, r = divmod(i, rows)
+            fig.text((s.margin + c * (col_w + 0.25)) / W, (y - r * line_h) / s.height, text,
+                     fontproperties=prop, va="top", color="#333333")
+    from graph.render import footer_line
+
+    fig.text(s.margin / W, s.margin / s.height, page.fit_line(footer_line(view), prop, inner),
+             fontproperties=prop, va="bottom", color="#555555")
+    return height
+
+
+def _edges(view: View) -> list[tuple[str, str, str, bool, list[int]]]:
+    """One drawn edge per node pair: (from, to, label, arrow, refs), in reading direction."""
+    g = view.sub.graph
+    pairs: dict[tuple[str, str], list[tuple[str, str, str, list[int]]]] = {}
+    for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3]):
+        a, b = (v, u) if k in READ_BACKWARDS else (u, v)
+        pairs.setdefault((min(a, b), max(a, b)), []).append(
+            (a, b, str(d.get("label") or k), view.edge_refs.get((u, v, k), [])))
+    out = []
+    for (lo, hi), links in sorted(pairs.items()):
+        dirs = {(a, b) for a, b, _, _ in links}
+        a, b = next(iter(dirs)) if len(dirs) == 1 else (lo, hi)
+        label = " · ".join(dict.fromkeys(lab for _, _, lab, _ in links))
+        refs = sorted({r for *_, rs in links for r in rs})
+        out.append((a, b, label, len(dirs) == 1, refs))
+    return out
+
+
+def _refs(refs: list[int]) -> str:
+    """[1,2,3,5] → '[1–3,5]'."""
+    if not refs:
+        return ""
+    parts, start, prev = [], refs[0], refs[0]
+    for r in [*refs[1:], None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        parts.append(f"{start}–{prev}" if prev - start >= 2 else
+                     ",".join(str(x) for x in range(start, prev + 1)))
+        if r is not None:
+            start = prev = r
+    return "[" + ",".join(parts) + "]"
+
+
+def _network(page: _Page, view: View, top: float, bottom: float) -> None:
+    s, fig = page.size, page.fig
+    g = view.sub.graph
+    W, H = s.width, s.height
+    area = Area(W - 2 * s.margin, H - top - bottom - 0.1)
+    ax = fig.add_axes(((s.margin) / W, (bottom + 0.05) / H, area.width / W, area.height / H))
+    ax.set_xlim(0, area.width)
+    ax.set_ylim(0, area.height)
+    ax.set_axis_off()
+    if len(g) == 0:
+        ax.text(area.width / 2, area.height / 2, "Nothing to show", ha="center", va="center",
+                fontproperties=font(s.subtitle), color="#777777")
+        return
+    focus = set(view.sub.focus)
+    scale = 1.0
+    for _attempt in range(4):
+        node_pt, marker_pt = s.node * scale, s.marker * scale
+        texts, boxes = {}, {}
+        for n in sorted(g):
+            d = g.nodes[n]
+            label = _wrap(d.get("label") or n, s.wrap)
+            if n in view.notes:
+                label += "\n" + _wrap(view.notes[n], s.wrap + 4, 1)
+            big = 1.35 if n in focus else 1.0
+            t = ax.text(0, 0, label, fontproperties=font(node_pt, n in focus), ha="center",
+                        va="top", color=TEXT_COLOUR, zorder=5, linespacing=1.1)
+            w, h = page.extent(t)
+            r = marker_pt * big / 72 / 2
+            texts[n] = (t, r)
+            boxes[n] = Box(max(w, 2 * r) + 0.06, r + 0.02, r + 0.04 + h)
+        need = sum(b.width * (b.above + b.below) for b in boxes.values())
+        if need <= 0.28 * area.width * area.height or scale < 0.62:
+            break
+        for t, _ in texts.values():
+            t.remove()
+        scale *= 0.87
+    if view.layout == "layered":
+        pos = layered_layout(g, view.layers, boxes, area)
+    elif view.layout == "countries":
+        pos, rects = grouped_layout(g, view.groups, boxes, area)
+        for key, (x0, y0, x1, y1) in sorted(rects.items()):
+            ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0,
+                                        boxstyle="round,pad=0,rounding_size=0.08",
+                                        facecolor="#F3F1EC", edgecolor="#D8D4CA", lw=0.8,
+                                        zorder=0))
+            ax.text(x0 + 0.08, y1 - 0.06, view.group_names.get(key, key),
+                    fontproperties=font(s.legend, True), va="top", ha="left",
+                    color="#6B6350", zorder=1)
+    else:
+        pos = force_layout(g, boxes, area, anchor=view.sub.focus[0] if view.sub.focus else None)
+    _draw_nodes(ax, view, pos, texts, s, scale)
+    _draw_edges(page, ax, view, pos, texts, boxes, area, scale)
+
+
+def _draw_nodes(ax: object, view: View, pos: dict, texts: dict, s: Size, scale: float) -> None:
+    g = view.sub.graph
+    focus = set(view.sub.focus)
+    for n in sorted(g):
+        st = style_for(g.nodes[n]["type"])
+        x, y = pos[n]
+        t, r = texts[n]
+        size_pt = r * 2 * 72
+        marker = st.marker if st.marker != "." else "o"
+        edge = FOCUS_COLOUR if n in focus else "white"
+        lw = 2.5 * scale if n in focus else 0.8
+        if n in view.restricted:
+            edge, lw = RESTRICTED_COLOUR, 2.0
+        ax.plot([x], [y], marker=marker, markersize=size_pt * (0.8 if marker == "*" and False
+                                                              else 1.0),
+                color=st.colour, markeredgecolor=edge, markeredgewidth=lw, linestyle="none",
+                zorder=4)  # type: ignore[attr-defined]
+        t.set_position((x, y - r - 0.03))
+
+
+def _draw_edges(page: _Page, ax: object, view: View, pos: dict, texts: dict, boxes: dict,
+                area: Area, scale: float) -> None:
+    s = page.size
+    edges = _edges(view)
+    show_refs = s.width > 13 or s.height > s.width
+    labels, sizes, segments = [], [], []
+    for a, b, label, arrow, refs in edges:
+        ra, rb = texts[a][1], texts[b][1]
+        patch = FancyArrowPatch(pos[a], pos[b], arrowstyle="-|>" if arrow else "-",
+                                mutation_scale=7 + 3 * scale, color=EDGE_COLOUR,
+                                linewidth=0.9, shrinkA=ra * 72 + 1.5, shrinkB=rb * 72 + 1.5,
+                                zorder=2)
+        ax.add_patch(patch)  # type: ignore[attr-defined]
+        text = label + (f" {_refs(refs)}" if show_refs and refs else "")
+        t = ax.text(0, 0, text, fontproperties=font(s.edge * max(scale, 0.8)),  # type: ignore[attr-defined]
+                    ha="center", va="center", color="#5A5A5A", zorder=3,
+                    bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
+                          "alpha": 0.85})
+        w, h = page.extent(t)
+        labels.append(t)
+        sizes.append((w, h))
+        segments.append((pos[a], pos[b]))
+    obstacles = [(pos[n][0] - b.width / 2, pos[n][1] - b.below, pos[n][0] + b.width / 2,
+                  pos[n][1] + b.above) for n, b in sorted(boxes.items())]
+    for t, where in zip(labels, place_edge_labels(segments, sizes, obstacles, area), strict=True):
+        if where is None:
+            t.remove()
+        else:
+            t.set_position(where)
+
+
+def draw(view: View, size: str) -> Figure:
+    """Compose the page for a view at a size (card, slide, a4)."""
+    page = _Page(SIZES[size])
+    top = _header(page, view)
+    bottom = _caption(page, view)
+    _network(page, view, top, bottom + 0.05)
+    return page.fig
+
+
+def figure_bytes(view: View, fmt: str, size: str) -> bytes:
+    """PNG, SVG or PDF bytes, byte-identical for identical input (no dates, fixed hash salt)."""
+    with matplotlib.rc_context(RC):
+        fig = draw(view, size)
+        buf = io.BytesIO()
+        meta: dict[str, str | None] = {"png": {"Software": None},  # type: ignore[dict-item]
+                                       "svg": {"Date": None, "Creator": None},
+                                       "pdf": {"CreationDate": None, "ModDate": None,
+                                               "Producer": None, "Creator": None}}[fmt]
+        fig.savefig(buf, format=fmt, dpi=SIZES[size].dpi, metadata=meta,
+                    facecolor="white")
+    return buf.getvalue()
