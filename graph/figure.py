@@ -22,13 +22,23 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.text import Text
 
-from graph.layout import Area, Box, force_layout, grouped_layout, layered_layout, place_edge_labels
+from graph.layout import (
+    Area,
+    Box,
+    force_layout,
+    grouped_layout,
+    layered_layout,
+    overlap_area,
+    place_edge_labels,
+)
 from graph.render import View
 from graph.style import FOCUS_COLOUR, legend, style_for
 
@@ -145,6 +155,14 @@ class _Page:
         return [self.fit_line(x, prop, width) for x in out]
 
 
+#: Markers that look small at the same nominal size as a circle.
+_MARKER_SCALE = {"*": 1.45, "h": 1.1, "^": 1.1, ".": 0.75}
+
+
+def _marker(m: str) -> str:
+    return "o" if m == "." else m
+
+
 def _header(page: _Page, view: View) -> float:
     """Title, subtitle and legend; returns the header's height in inches."""
     s, fig = page.size, page.fig
@@ -158,32 +176,29 @@ def _header(page: _Page, view: View) -> float:
                      color=TEXT_COLOUR)
             y -= prop.get_size() / 72 * 1.3
         y -= prop.get_size() / 72 * gap
-    types = {d["type"] for _, d in view.sub.graph.nodes(data=True)}
-    handles, labels = [], []
-    for st in legend(types):
-        handles.append(Line2D([], [], marker=st.marker if st.marker != "." else "o",
-                              color=st.colour, linestyle="none",
-                              markersize=s.legend * 0.9, markeredgecolor="white"))
-        labels.append(st.group)
-    if view.sub.focus and view.layout != "layered" or (view.sub.focus and view.layout == "layered"):
-        handles.append(Line2D([], [], marker="o", color="white", markeredgecolor=FOCUS_COLOUR,
-                              markeredgewidth=2.5, linestyle="none", markersize=s.legend * 0.9))
-        labels.append("Focus")
+    entries = [(st.marker, st.colour, "white", 0.8, st.group)
+               for st in legend({d["type"] for _, d in view.sub.graph.nodes(data=True)})]
+    if view.sub.focus:
+        entries.append(("o", "white", FOCUS_COLOUR, 2.5, "Focus"))
     if view.restricted:
-        handles.append(Line2D([], [], marker="o", color="white", markeredgecolor=RESTRICTED_COLOUR,
-                              markeredgewidth=2, linestyle="none", markersize=s.legend * 0.9))
-        labels.append("Restricted — not for publication")
-    if handles:
-        for ncol in range(len(handles), 0, -1):
-            leg = fig.legend(handles, labels, loc="upper left", ncol=ncol, frameon=False,
-                             prop=font(s.legend), bbox_to_anchor=(s.margin / W - 0.006, y / H),
-                             handletextpad=0.3, columnspacing=1.2, borderaxespad=0.0,
-                             borderpad=0.0)
-            w, h = page.extent(leg)
-            if w <= inner or ncol == 1:
-                break
-            leg.remove()
-        y -= h + 0.12
+        entries.append(("o", "white", RESTRICTED_COLOUR, 2.0, "Restricted — not for publication"))
+    # A flowing row (wrapping when full), drawn by hand so entries read left to right.
+    prop = font(s.legend)
+    row_h = s.legend / 72 * 1.6
+    mk = s.legend / 72
+    x, y = s.margin, y - row_h / 2
+    for marker, face, edge, lw, text in entries:
+        w = mk * 1.3 + page.text_width(text, prop) + mk * 1.6
+        if x > s.margin and x + w > W - s.margin:
+            x, y = s.margin, y - row_h
+        fig.add_artist(Line2D([(x + mk / 2) / W], [y / H], marker=_marker(marker),
+                              markersize=s.legend * 0.85 * _MARKER_SCALE.get(marker, 1.0),
+                              color=face, markeredgecolor=edge, markeredgewidth=lw,
+                              linestyle="none"))
+        fig.text((x + mk * 1.3) / W, y / H, text, fontproperties=prop, va="center",
+                 ha="left", color=TEXT_COLOUR)
+        x += w
+    y -= row_h / 2 + 0.15
     return H - y
 
 
@@ -196,26 +211,19 @@ def _caption(page: _Page, view: View) -> float:
     line_h = s.caption / 72 * 1.35
     max_h = s.height * (0.30 if s.height < s.width else 0.34)
     cites = view.citations
-    chosen: tuple[list[str], int] = ([], 1)
-    for with_title in (True, False):
-        for cols in range(1, 7):
-            col_w = (inner - 0.25 * (cols - 1)) / cols
-            texts = [c.short(with_title) for c in cites]
-            if with_title and col_w < 2.6:
-                break
-            rows = math.ceil(len(texts) / cols)
-            if rows * line_h + 3 * line_h <= max_h:
-                chosen = ([page.fit_line(t, prop, col_w) for t in texts], cols)
-                break
-        if chosen[0] or not cites:
-            break
-    lines, cols = chosen
-    if cites and not lines:  # too many even in short form: list as many as fit
-        cols = 6
+    # As many columns as leave each one ~60 characters wide; short form if still too tall.
+    cols = max(1, min(6, int((inner + 0.25) / (s.caption / 72 * 0.55 * 62 + 0.25))))
+    col_w = (inner - 0.25 * (cols - 1)) / cols
+    budget = max(1, int((max_h - 3 * line_h) / line_h))
+    lines = [c.short() for c in cites]
+    if math.ceil(len(cites) / cols) > budget:
+        cols = min(8, cols * 2)
         col_w = (inner - 0.25 * (cols - 1)) / cols
-        fit = max(1, int((max_h - 3 * line_h) / line_h)) * cols - 1
-        lines = [page.fit_line(c.short(False), prop, col_w) for c in cites[:fit]]
-        lines.append(f"+ {len(cites) - fit} more sources (see the data export)")
+        lines = [c.short(False) for c in cites]
+    if math.ceil(len(lines) / cols) > budget:  # too many even so: list as many as fit
+        fit = budget * cols - 1
+        lines = lines[:fit] + [f"+ {len(cites) - fit} more sources (in the data export)"]
+    lines = [page.fit_line(t, prop, col_w) for t in lines]
     rows = math.ceil(len(lines) / cols) if lines else 0
     height = (rows + (2 if lines else 0) + 1) * line_h + 0.1
     top = s.margin + height
@@ -227,7 +235,6 @@ def _caption(page: _Page, view: View) -> float:
         fig.text(s.margin / W, y / s.height, f"Sources ({n})", fontproperties=bold,
                  va="top", color=TEXT_COLOUR)
         y -= line_h * 1.2
-        col_w = (inner - 0.25 * (cols - 1)) / cols
         for i, text in enumerate(lines):
             c, r = divmod(i, rows)
             fig.text((s.margin + c * (col_w + 0.25)) / W, (y - r * line_h) / s.height, text,
@@ -236,7 +243,7 @@ def _caption(page: _Page, view: View) -> float:
 
     fig.text(s.margin / W, s.margin / s.height, page.fit_line(footer_line(view), prop, inner),
              fontproperties=prop, va="bottom", color="#555555")
-    return height
+    return top
 
 
 def _edges(view: View) -> list[tuple[str, str, str, bool, list[int]]]:
@@ -273,6 +280,29 @@ def _refs(refs: list[int]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
+def _measure(page: _Page, ax: Axes, view: View, scale: float
+             ) -> tuple[dict[str, tuple[Text, float]], dict[str, Box]]:
+    """Create every node label at a type scale and measure each node's footprint."""
+    s = page.size
+    g = view.sub.graph
+    focus = set(view.sub.focus)
+    texts, boxes = {}, {}
+    for n in sorted(g):
+        d = g.nodes[n]
+        label = _wrap(d.get("label") or n, s.wrap)
+        if n in view.notes:
+            label += "\n" + _wrap(view.notes[n], s.wrap + 4, 1)
+        t = ax.text(0, 0, label, fontproperties=font(s.node * scale, n in focus), ha="center",
+                    va="top", color=TEXT_COLOUR, zorder=5, linespacing=1.1,
+                    bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none",
+                          "alpha": 0.8})
+        w, h = page.extent(t)
+        r = s.marker * scale * (1.35 if n in focus else 1.0) / 72 / 2
+        texts[n] = (t, r)
+        boxes[n] = Box(max(w, 2 * r) + 0.06, r + 0.02, r + 0.04 + h)
+    return texts, boxes
+
+
 def _network(page: _Page, view: View, top: float, bottom: float) -> None:
     s, fig = page.size, page.fig
     g = view.sub.graph
@@ -286,45 +316,42 @@ def _network(page: _Page, view: View, top: float, bottom: float) -> None:
         ax.text(area.width / 2, area.height / 2, "Nothing to show", ha="center", va="center",
                 fontproperties=font(s.subtitle), color="#777777")
         return
-    focus = set(view.sub.focus)
     scale = 1.0
-    for _attempt in range(4):
-        node_pt, marker_pt = s.node * scale, s.marker * scale
-        texts, boxes = {}, {}
-        for n in sorted(g):
-            d = g.nodes[n]
-            label = _wrap(d.get("label") or n, s.wrap)
-            if n in view.notes:
-                label += "\n" + _wrap(view.notes[n], s.wrap + 4, 1)
-            big = 1.35 if n in focus else 1.0
-            t = ax.text(0, 0, label, fontproperties=font(node_pt, n in focus), ha="center",
-                        va="top", color=TEXT_COLOUR, zorder=5, linespacing=1.1)
-            w, h = page.extent(t)
-            r = marker_pt * big / 72 / 2
-            texts[n] = (t, r)
-            boxes[n] = Box(max(w, 2 * r) + 0.06, r + 0.02, r + 0.04 + h)
+    rects: dict[str, tuple[float, float, float, float]] = {}
+    # Lay out at full type size; where labels still collide, try again with smaller type.
+    for attempt in range(6):
+        texts, boxes = _measure(page, ax, view, scale)
         need = sum(b.width * (b.above + b.below) for b in boxes.values())
-        if need <= 0.28 * area.width * area.height or scale < 0.62:
+        last = attempt == 5 or scale < 0.52
+        if need > 0.4 * area.width * area.height and not last:
+            fits = False
+        elif view.layout == "layered":
+            pos = layered_layout(g, view.layers, boxes, area)
+            fits = overlap_area(pos, boxes) < 1e-3
+        elif view.layout == "countries":
+            pos, rects, fits = grouped_layout(g, view.groups, boxes, area,
+                                              header=s.legend / 72 * 1.5)
+        else:
+            pos = force_layout(g, boxes, area,
+                               anchor=view.sub.focus[0] if view.sub.focus else None)
+            fits = overlap_area(pos, boxes) < 1e-3
+        if fits or last:
             break
         for t, _ in texts.values():
             t.remove()
-        scale *= 0.87
-    if view.layout == "layered":
-        pos = layered_layout(g, view.layers, boxes, area)
-    elif view.layout == "countries":
-        pos, rects = grouped_layout(g, view.groups, boxes, area)
-        for key, (x0, y0, x1, y1) in sorted(rects.items()):
-            ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0,
-                                        boxstyle="round,pad=0,rounding_size=0.08",
-                                        facecolor="#F3F1EC", edgecolor="#D8D4CA", lw=0.8,
-                                        zorder=0))
-            ax.text(x0 + 0.08, y1 - 0.06, view.group_names.get(key, key),
-                    fontproperties=font(s.legend, True), va="top", ha="left",
-                    color="#6B6350", zorder=1)
-    else:
-        pos = force_layout(g, boxes, area, anchor=view.sub.focus[0] if view.sub.focus else None)
+        scale *= 0.88
+    titles = []
+    for key, (x0, y0, x1, y1) in sorted(rects.items()):
+        ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0,
+                                    boxstyle="round,pad=0,rounding_size=0.08",
+                                    facecolor="#F3F1EC", edgecolor="#D8D4CA", lw=0.8, zorder=0))
+        t = ax.text(x0 + 0.08, y1 - 0.05, view.group_names.get(key, key),
+                    fontproperties=font(s.legend * max(scale, 0.8), True), va="top",
+                    ha="left", color="#6B6350", zorder=1)
+        tw, th = page.extent(t)
+        titles.append((x0, y1 - 0.05 - th, x0 + 0.08 + tw, y1))
     _draw_nodes(ax, view, pos, texts, s, scale)
-    _draw_edges(page, ax, view, pos, texts, boxes, area, scale)
+    _draw_edges(page, ax, view, pos, texts, boxes, area, scale, titles)
 
 
 def _draw_nodes(ax: object, view: View, pos: dict, texts: dict, s: Size, scale: float) -> None:
@@ -334,21 +361,21 @@ def _draw_nodes(ax: object, view: View, pos: dict, texts: dict, s: Size, scale: 
         st = style_for(g.nodes[n]["type"])
         x, y = pos[n]
         t, r = texts[n]
-        size_pt = r * 2 * 72
-        marker = st.marker if st.marker != "." else "o"
+        size_pt = r * 2 * 72 * _MARKER_SCALE.get(st.marker, 1.0)
+        marker = _marker(st.marker)
         edge = FOCUS_COLOUR if n in focus else "white"
         lw = 2.5 * scale if n in focus else 0.8
         if n in view.restricted:
             edge, lw = RESTRICTED_COLOUR, 2.0
-        ax.plot([x], [y], marker=marker, markersize=size_pt * (0.8 if marker == "*" and False
-                                                              else 1.0),
+        ax.plot([x], [y], marker=marker, markersize=size_pt,
                 color=st.colour, markeredgecolor=edge, markeredgewidth=lw, linestyle="none",
                 zorder=4)  # type: ignore[attr-defined]
         t.set_position((x, y - r - 0.03))
 
 
-def _draw_edges(page: _Page, ax: object, view: View, pos: dict, texts: dict, boxes: dict,
-                area: Area, scale: float) -> None:
+def _draw_edges(page: _Page, ax: Axes, view: View, pos: dict, texts: dict, boxes: dict,
+                area: Area, scale: float, titles: list[tuple[float, float, float, float]]
+                ) -> None:
     s = page.size
     edges = _edges(view)
     show_refs = s.width > 13 or s.height > s.width
@@ -370,7 +397,7 @@ def _draw_edges(page: _Page, ax: object, view: View, pos: dict, texts: dict, box
         sizes.append((w, h))
         segments.append((pos[a], pos[b]))
     obstacles = [(pos[n][0] - b.width / 2, pos[n][1] - b.below, pos[n][0] + b.width / 2,
-                  pos[n][1] + b.above) for n, b in sorted(boxes.items())]
+                  pos[n][1] + b.above) for n, b in sorted(boxes.items())] + titles
     for t, where in zip(labels, place_edge_labels(segments, sizes, obstacles, area), strict=True):
         if where is None:
             t.remove()

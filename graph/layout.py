@@ -20,11 +20,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import networkx as nx
 import numpy as np
 
 Point = tuple[float, float]
+Rect = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,23 @@ def _undirected(g: nx.Graph) -> nx.Graph:
     return ug
 
 
-def _component_layout(ug: nx.Graph, nodes: list[str]) -> dict[str, np.ndarray]:
-    """Unit-scale positions of one connected component (Kamada–Kawai, or spring when large)."""
+def _edges_of(ug: nx.Graph, nodes: list[str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((min(u, v), max(u, v)) for u, v in ug.subgraph(nodes).edges()))
+
+
+@lru_cache(maxsize=256)
+def _component_layout(edges: tuple[tuple[str, str], ...], nodes: tuple[str, ...]
+                      ) -> dict[str, np.ndarray]:
+    """Unit-scale positions of one connected component (Kamada–Kawai, or spring when large).
+
+    Cached: the figure lays a view out again at a smaller type size when it is crowded,
+    and the stress layout is the expensive part.
+    """
     if len(nodes) == 1:
         return {nodes[0]: np.zeros(2)}
     sub = nx.Graph()
     sub.add_nodes_from(nodes)
-    sub.add_edges_from(e for e in ug.subgraph(nodes).edges())
+    sub.add_edges_from(edges)
     if len(nodes) <= 250:
         start = nx.spring_layout(sub, seed=1, iterations=60)
         pos = nx.kamada_kawai_layout(sub, pos=start)
@@ -70,10 +82,11 @@ def _component_layout(ug: nx.Graph, nodes: list[str]) -> dict[str, np.ndarray]:
 
 
 def _pack(blocks: list[tuple[list[str], dict[str, np.ndarray], float, float]],
-          area: Area, gap: float) -> tuple[dict[str, Point], list[tuple[float, float, float, float]]]:
+          area: Area, gap: float, grow: bool = False
+          ) -> tuple[dict[str, Point], list[tuple[float, float, float, float]]]:
     """Shelf-pack rectangular blocks (nodes, local positions, width, height) into the area.
 
-    Blocks are scaled down together if their packing is larger than the area, and the
+    Blocks are scaled together to fit the area (scaled up too when `grow`), and the
     result is centred.  Returns positions and each block's rectangle (x0, y0, x1, y1).
     """
     if not blocks:
@@ -94,7 +107,9 @@ def _pack(blocks: list[tuple[list[str], dict[str, np.ndarray], float, float]],
             shelf_h = max(shelf_h, h)
         total_w = max(p[4] + p[2] for p in placed)
         total_h = y + shelf_h
-        scale = min(1.0, area.width / total_w, area.height / total_h)
+        scale = min(area.width / total_w, area.height / total_h)
+        if not grow:
+            scale = min(1.0, scale)
         if best is None or scale > best[0] + 1e-9:
             best = (scale, placed, total_w, total_h)
     scale, placed, total_w, total_h = best  # type: ignore[misc]
@@ -131,9 +146,10 @@ def _fit(local: dict[str, np.ndarray], boxes: Mapping[str, Box], width: float,
     return out, width + w_max, height + h_max
 
 
-def _block_size(n: int, boxes: list[Box], aspect: float) -> tuple[float, float]:
-    """Inner extent for a component of n nodes: area ~ 2.2 × the footprints, at the aspect."""
-    need = 2.2 * sum(b.width * (b.above + b.below) for b in boxes)
+def _block_size(n: int, boxes: list[Box], aspect: float, density: float = 2.2
+                ) -> tuple[float, float]:
+    """Inner extent for a component of n nodes: `density` × the footprints' area, at the aspect."""
+    need = density * sum(b.width * (b.above + b.below) for b in boxes)
     if n <= 1:
         return 0.0, 0.0
     h = math.sqrt(need / aspect)
@@ -148,7 +164,7 @@ def force_layout(g: nx.Graph, boxes: Mapping[str, Box], area: Area,
     aspect = max(0.6, area.width / max(area.height, 1e-6))
     blocks = []
     for comp in comps:
-        local = _component_layout(ug, comp)
+        local = _component_layout(_edges_of(ug, comp), tuple(comp))
         if anchor in local and len(comp) > 2:
             shift = local[anchor] * 0.5  # pull the focus towards its block's centre
             local = {n: p - shift for n, p in local.items()}
@@ -156,25 +172,8 @@ def force_layout(g: nx.Graph, boxes: Mapping[str, Box], area: Area,
                            else 1.3)
         fitted, bw, bh = _fit(local, boxes, w, h)
         blocks.append((comp, fitted, bw, bh))
-    pos, _ = _pack(blocks, area, gap=0.25)
-    pos = _spread(pos, area)
+    pos, _ = _pack(blocks, area, gap=0.25, grow=True)
     return remove_overlaps(pos, boxes, area)
-
-
-def _spread(pos: dict[str, Point], area: Area) -> dict[str, Point]:
-    """Stretch a packing that leaves much of the area empty (never shrinks)."""
-    if len(pos) < 2:
-        return pos
-    arr = np.array([pos[n] for n in sorted(pos)])
-    lo, hi = arr.min(axis=0), arr.max(axis=0)
-    span = np.maximum(hi - lo, 1e-6)
-    margin = np.array([area.width, area.height]) * 0.06
-    room = np.array([area.width, area.height]) - 2 * margin
-    factor = np.clip(room / span, 1.0, 1.6)
-    centre = np.array([area.width, area.height]) / 2
-    mid = (lo + hi) / 2
-    return {n: tuple(float(v) for v in centre + (np.array(p) - mid) * factor)  # type: ignore[misc]
-            for n, p in pos.items()}
 
 
 def layered_layout(g: nx.Graph, layers: Mapping[str, int], boxes: Mapping[str, Box],
@@ -214,37 +213,101 @@ def layered_layout(g: nx.Graph, layers: Mapping[str, int], boxes: Mapping[str, B
 
 
 def grouped_layout(g: nx.Graph, groups: Mapping[str, str], boxes: Mapping[str, Box],
-                   area: Area) -> tuple[dict[str, Point], dict[str, tuple[float, float, float, float]]]:
-    """One cluster per group (country), each laid out on its own and boxed; groups packed.
+                   area: Area, header: float = 0.25
+                   ) -> tuple[dict[str, Point], dict[str, Rect], bool]:
+    """One boxed cluster per group (country), each laid out on its own; groups shelf-packed.
 
-    Returns positions and each group's rectangle, so the renderer can draw and name it.
+    Clusters are laid out at the labels' real size, as loosely as the area allows
+    (denser tries until the packing fits), and never scaled afterwards, so a label
+    cannot end up on top of another.  Returns positions, each group's rectangle (for
+    the renderer to draw and name) and whether everything fitted — if not, the caller
+    should try again with smaller type.
     """
     ug = _undirected(g)
-    names = sorted(set(groups.values()), key=lambda k: (-sum(1 for v in groups.values()
-                                                             if v == k), k))
-    blocks = []
-    pad = 0.12
-    for name in names:
-        members = sorted(n for n in ug if groups[n] == name)
-        inner = ug.subgraph(members)
-        local: dict[str, np.ndarray] = {}
-        comps = sorted((sorted(c) for c in nx.connected_components(inner)),
-                       key=lambda c: (-len(c), c))
-        # lay out the group's components on one line so the group stays compact
-        offset = 0.0
-        for comp in comps:
-            part = _component_layout(ug.subgraph(members), comp)
-            for n, p in part.items():
-                local[n] = p + np.array([offset, 0.0])
-            offset += 2.2 if len(comp) > 1 else 1.2
-        w, h = _block_size(len(members), [boxes[n] for n in members], 1.4)
-        fitted, bw, bh = _fit(local, boxes, w, h)
-        fitted_pos = {n: (float(p[0]), float(p[1])) for n, p in fitted.items()}
-        fitted_pos = remove_overlaps(fitted_pos, boxes, Area(bw, bh))
-        shifted = {n: np.array(p) + pad for n, p in fitted_pos.items()}
-        blocks.append((members, shifted, bw + 2 * pad, bh + 2 * pad + 0.25))
-    pos, rects = _pack(blocks, area, gap=0.3)
-    return pos, {name: rect for name, rect in zip(names, rects, strict=True)}
+    names = sorted(set(groups.values()),
+                   key=lambda k: (-sum(1 for v in groups.values() if v == k), k))
+    pad = 0.1
+    aspect_area = area.width / max(area.height, 1e-6)
+    placed: list[tuple[str, dict[str, np.ndarray], float, float, float, float]] = []
+    fits = False
+    for density in (4.0, 3.0, 2.2, 1.6, 1.2):
+        blocks = []
+        for name in names:
+            members = sorted(n for n in ug if groups[n] == name)
+            local = _group_local(ug, members)
+            share = len(members) / max(1, len(ug))
+            aspect = min(aspect_area, max(1.0, aspect_area * 1.6 * share))
+            w, h = _block_size(len(members), [boxes[n] for n in members], aspect, density)
+            fitted, bw, bh = _fit(local, boxes, w, h)
+            tight = remove_overlaps({n: (float(p[0]), float(p[1])) for n, p in fitted.items()},
+                                    boxes, Area(bw, bh))
+            x0 = min(tight[n][0] - boxes[n].width / 2 for n in members)
+            y0 = min(tight[n][1] - boxes[n].below for n in members)
+            x1 = max(tight[n][0] + boxes[n].width / 2 for n in members)
+            y1 = max(tight[n][1] + boxes[n].above for n in members)
+            shifted = {n: np.array([tight[n][0] - x0 + pad, tight[n][1] - y0 + pad])
+                       for n in members}
+            blocks.append((name, shifted, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad + header))
+        placed, shelves, total_h = _shelves(blocks, area.width, gap=0.3)
+        if total_h <= area.height:
+            fits = True
+            break
+    # Spread the shelves over the height and the blocks of each shelf over the width.
+    n_shelves = len(shelves)
+    vgap = max(0.0, (area.height - total_h) / (n_shelves + 1))
+    squeeze = min(1.0, area.height / total_h) if total_h > 0 else 1.0
+    pos: dict[str, Point] = {}
+    rects: dict[str, Rect] = {}
+    y_top = area.height - vgap
+    for shelf in shelves:
+        row = [placed[i] for i in shelf]
+        used = sum(b[2] for b in row)
+        hgap = max(0.3, (area.width - used) / (len(row) + 1))
+        x = max(0.0, (area.width - used - hgap * (len(row) - 1)) / 2)
+        shelf_h = max(b[3] for b in row)
+        for name, local, w, h, *_ in row:
+            top = y_top - (shelf_h - h) / 2 * squeeze
+            rects[name] = (x, top - h * squeeze, x + w, top)
+            for n, p in local.items():
+                pos[n] = (x + float(p[0]), top - (h - float(p[1])) * squeeze)
+            x += w + hgap
+        y_top -= (shelf_h + (0.3 if vgap == 0 else vgap)) * squeeze
+    return pos, rects, fits
+
+
+def _group_local(ug: nx.Graph, members: list[str]) -> dict[str, np.ndarray]:
+    """Unit positions of a group: its components side by side, biggest first."""
+    inner = ug.subgraph(members)
+    comps = sorted((sorted(c) for c in nx.connected_components(inner)),
+                   key=lambda c: (-len(c), c))
+    local: dict[str, np.ndarray] = {}
+    offset = 0.0
+    for comp in comps:
+        part = _component_layout(_edges_of(inner, comp), tuple(comp))
+        for n, p in part.items():
+            local[n] = p + np.array([offset, 0.0])
+        offset += 2.2 if len(comp) > 1 else 1.2
+    return local
+
+
+def _shelves(blocks: list[tuple[str, dict[str, np.ndarray], float, float]], width: float,
+             gap: float) -> tuple[list[tuple[str, dict[str, np.ndarray], float, float, float,
+                                             float]], list[list[int]], float]:
+    """Blocks in rows no wider than `width`, tallest first; returns rows and total height."""
+    order = sorted(range(len(blocks)), key=lambda i: (-blocks[i][3], blocks[i][0]))
+    placed = []
+    shelves: list[list[int]] = []
+    x = 0.0
+    for i in order:
+        name, local, w, h = blocks[i]
+        if not shelves or (x > 0 and x + w > width):
+            shelves.append([])
+            x = 0.0
+        shelves[-1].append(len(placed))
+        placed.append((name, local, w, h, x, 0.0))
+        x += w + gap
+    total = sum(max(placed[i][3] for i in shelf) for shelf in shelves) + gap * (len(shelves) - 1)
+    return placed, shelves, total
 
 
 def remove_overlaps(pos: Mapping[str, Point], boxes: Mapping[str, Box], area: Area,
@@ -322,40 +385,42 @@ def rect_overlap(a: tuple[float, float, float, float], b: tuple[float, float, fl
 def place_edge_labels(segments: list[tuple[Point, Point]], sizes: list[tuple[float, float]],
                       obstacles: list[tuple[float, float, float, float]], area: Area
                       ) -> list[Point | None]:
-    """Greedy placement of edge labels along their edges, avoiding node footprints and each other.
+    """Greedy placement of edge labels along their edges, clear of node footprints and each other.
 
-    Each label tries positions along its edge (middle first) and a little to either
-    side; the first free one wins, else the least-overlapping one.  Labels are placed
-    shortest edge first (they have the fewest options).  Returns label centres.
+    Each label tries positions along its edge (middle first, then outwards) and a little
+    to either side; the first free one wins.  Labels are placed shortest edge first (they
+    have the fewest options).  A label with no free position is left out (None) rather
+    than drawn over a name: a covered name is worse than a missing relation label, which
+    the caption's sources and the data export still give.
     """
-    order = sorted(range(len(segments)),
-                   key=lambda i: (math.dist(*segments[i]), i))
-    placed: list[tuple[float, float, float, float]] = list(obstacles)
+    order = sorted(range(len(segments)), key=lambda i: (math.dist(*segments[i]), i))
+    placed = np.array(obstacles, dtype=float).reshape(-1, 4)
     out: list[Point | None] = [None] * len(segments)
-    ts = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)
+    ts = [0.5] + [0.5 + sign * step for step in np.arange(0.05, 0.36, 0.05)
+                  for sign in (-1, 1)]
     for i in order:
         (x0, y0), (x1, y1) = segments[i]
         w, h = sizes[i]
         length = math.dist((x0, y0), (x1, y1)) or 1.0
         nx_, ny_ = -(y1 - y0) / length, (x1 - x0) / length
-        best: tuple[float, Point] | None = None
-        for t in ts:
-            for off in (0.0, h * 0.7, -h * 0.7):
-                cx = x0 + (x1 - x0) * t + nx_ * off
-                cy = y0 + (y1 - y0) * t + ny_ * off
-                rect = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-                if rect[0] < 0 or rect[1] < 0 or rect[2] > area.width or rect[3] > area.height:
-                    continue
-                cost = sum(rect_overlap(rect, r) for r in placed)
-                if best is None or cost < best[0] - 1e-12:
-                    best = (cost, (cx, cy))
-                if cost == 0:
-                    break
-            if best is not None and best[0] == 0:
-                break
-        if best is None:
+        cands = np.array([(x0 + (x1 - x0) * t + nx_ * off, y0 + (y1 - y0) * t + ny_ * off)
+                          for t in ts for off in (0.0, h * 0.6, -h * 0.6)])
+        rects = np.column_stack([cands[:, 0] - w / 2, cands[:, 1] - h / 2,
+                                 cands[:, 0] + w / 2, cands[:, 1] + h / 2])
+        inside = ((rects[:, 0] >= 0) & (rects[:, 1] >= 0) & (rects[:, 2] <= area.width)
+                  & (rects[:, 3] <= area.height))
+        if len(placed):
+            ow = (np.minimum(rects[:, None, 2], placed[None, :, 2])
+                  - np.maximum(rects[:, None, 0], placed[None, :, 0]))
+            oh = (np.minimum(rects[:, None, 3], placed[None, :, 3])
+                  - np.maximum(rects[:, None, 1], placed[None, :, 1]))
+            free = ~((ow > 0) & (oh > 0)).any(axis=1)
+        else:
+            free = np.ones(len(cands), dtype=bool)
+        ok = np.flatnonzero(free & inside)
+        if len(ok) == 0:
             continue
-        cx, cy = best[1]
-        out[i] = (cx, cy)
-        placed.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+        cx, cy = cands[ok[0]]
+        out[i] = (float(cx), float(cy))
+        placed = np.vstack([placed, rects[ok[0]]])
     return out

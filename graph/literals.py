@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -31,6 +32,21 @@ def nt_typed(value: str, datatype: str) -> str:
 
 def nt_lang(value: str, lang: str) -> str:
     return f'"{value.translate(_ESC)}"@{lang}'
+
+
+def canonical_decimal(text: str) -> str:
+    """The XSD 1.1 canonical form Oxigraph stores (18.0 → 18, 05.50 → 5.5).
+
+    Writing what the store would write keeps dumps identical to the sheets' values.
+
+    >>> canonical_decimal("18.0"), canonical_decimal("-05.50"), canonical_decimal(".5")
+    ('18', '-5.5', '0.5')
+    """
+    value = Decimal(text)
+    sign = "-" if value < 0 else ""
+    whole, _, frac = f"{abs(value):f}".partition(".")
+    frac = frac.rstrip("0")
+    return f"{sign}{int(whole)}" + (f".{frac}" if frac else "")
 
 
 def partial_date(text: str) -> tuple[str, str]:
@@ -69,7 +85,7 @@ def to_literal(text: str, kind: str) -> str:
     if kind == "decimal":
         if not _DECIMAL.match(text):
             raise LiteralProblem(f"'{text}' is not a number (use a dot for decimals: 5.5)")
-        return nt_typed(text, "decimal")
+        return nt_typed(canonical_decimal(text), "decimal")
     if kind == "integer":
         if not _INTEGER.match(text):
             raise LiteralProblem(f"'{text}' is not a whole number")

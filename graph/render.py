@@ -53,6 +53,7 @@ _SOURCES = _PREFIXES + """SELECT ?s ?title ?publisher ?published ?url WHERE {
 _FACTS = _PREFIXES + """SELECT ?s ?p ?o WHERE {
   VALUES ?s { %s } VALUES ?p { rg:inAbsentia rg:sentenceYears rg:sentenceMonths }
   ?s ?p ?o }"""
+_ABSENTIA = _PREFIXES + "SELECT DISTINCT ?s WHERE { ?s rg:inAbsentia true }"
 _RESTRICTED = _PREFIXES + """SELECT DISTINCT ?s WHERE {
   VALUES ?s { %s } ?s rg:visibility "restricted" }"""
 _SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
@@ -140,8 +141,21 @@ def image_ego(g: nx.MultiDiGraph, focus: str, depth: int, max_nodes: int = MAX_N
 
 
 def _prune(sub: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Drop sourceless vocabulary edges (charge 'code of' country) between nodes linked anyway."""
-    sourced = Counter()
+    """Drop edges that repeat what the picture already says, so that it stays legible.
+
+    - sourceless vocabulary edges (charge 'code of' country) between nodes linked anyway;
+    - an event's edge that its case carries too (a verdict 'convicted under' the article
+      its case is 'convicted under' already).
+    """
+    repeated = []
+    for e, c, k in sub.edges(keys=True):
+        if k != "case":
+            continue
+        for _, x, k2 in sub.out_edges(e, keys=True):
+            if k2 != "case" and sub.has_edge(c, x, k2):
+                repeated.append((e, x, k2))
+    sub.remove_edges_from(sorted(set(repeated)))
+    sourced: Counter[str] = Counter()
     for u, v, d in sub.edges(data=True):
         if d.get("sources"):
             sourced[u] += 1
@@ -179,8 +193,9 @@ def query_subgraph(store: GraphStore, g: nx.MultiDiGraph, name: str,
     found = sorted({i for r in rows for i in r})
     if name == "transnational":
         people = [i for i in found if g.nodes[i]["type"] == "Person"]
-        sub = _transnational(g, people, max_nodes=max_nodes)
-        return Subgraph(_prune(sub.graph), [], sub.overflow, sub.hidden_by_type), found
+        sub = _transnational(g, people, max_nodes=max_nodes * 2)
+        absentia = {r[0].value[len(base):] for r in store.query(_ABSENTIA).rows}  # type: ignore[union-attr]
+        return _cross_border(g, sub, absentia, max_nodes), found
     keep: set[str] = set(found)
     pairs = {(a, b) for r in rows for a, b in itertools.combinations(r, 2)}
     linked = {n for a, b in pairs for n in (a, b) if g.has_edge(a, b) or g.has_edge(b, a)}
@@ -206,6 +221,27 @@ def query_subgraph(store: GraphStore, g: nx.MultiDiGraph, name: str,
     overflow = ranked[max_nodes:]
     return Subgraph(_prune(sub), [], len(overflow),
                     Counter(g.nodes[n]["type"] for n in overflow)), found
+
+
+def _cross_border(g: nx.MultiDiGraph, sub: Subgraph, absentia: set[str], max_nodes: int
+                  ) -> Subgraph:
+    """The transnational view without the events that happened at home.
+
+    An image of who is targeted across borders needs the people, their cases, the
+    countries and the acts abroad or in absentia; a dozen home-country detention
+    extensions only hide that.
+    """
+    s = schema()
+    facts = {n for n, d in sub.graph.nodes(data=True) if s.is_a(d["type"], "Event")
+             and n not in absentia
+             and not any(g.nodes[v]["type"] == "Country" for v in g.successors(n))}
+    keep = [n for n in sub.graph if n not in facts]
+    ranked = sorted(keep, key=lambda n: (g.nodes[n]["type"] != "Person", -g.degree(n), n))
+    chosen = ranked[:max_nodes]
+    out = nx.MultiDiGraph(sub.graph.subgraph(chosen))
+    left = ranked[max_nodes:]
+    return Subgraph(_prune(out), [], len(left) + sub.overflow,
+                    Counter(g.nodes[n]["type"] for n in left) + sub.hidden_by_type)
 
 
 def _cases_of(g: nx.MultiDiGraph, n: str) -> list[str]:

@@ -256,3 +256,18 @@ def parse_end(date: str) -> dt.date:
     m = parts[1] if len(parts) > 1 else 12
     d = parts[2] if len(parts) > 2 else calendar.monthrange(y, m)[1]
     return dt.date(y, m, d)
+
+
+def sentence_text(months: float | None) -> str:
+    """A sentence length as people say it: 18 years, 5 years 6 months, 4 months.
+
+    >>> sentence_text(66.0), sentence_text(4), sentence_text(None)
+    ('5 years 6 months', '4 months', '')
+    """
+    if not months:
+        return ""
+    years, rest = divmod(round(months), 12)
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if rest:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    return " ".join(parts)

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import networkx as nx
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.runtime.pages_manager import PagesManager
 
 from graph.config import default_store
 from graph.exc import StoreError
@@ -81,6 +82,21 @@ def _open(spec: str, full: bool, generation: str) -> GraphStore:
     return open_store(spec, full=full)
 
 
+def _require_app_navigation() -> None:
+    """Make sure pages run under app.py's st.navigation, not Streamlit's legacy pages/ mode.
+
+    With a folder named pages/ next to app.py, Streamlit serves a process's first
+    request in its legacy multipage mode: a deep link such as /explore?entity=...
+    runs pages/explore.py directly, without app.py, and lists every file in pages/
+    (common.py too) in the sidebar.  Any st.navigation call turns that mode off
+    for good; until app.py has made one, we turn it off here and rerun, which
+    runs app.py and lands on the same page (page identity is its URL path).
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_store() -> GraphStore:
     """The store this app shows: public by default, full only in full mode with authentication.
 
@@ -89,6 +105,7 @@ def current_store() -> GraphStore:
     to start unless authentication is configured; every page goes through here,
     so this is the one place to extend the check (login, allow-list).
     """
+    _require_app_navigation()
     mode = os.environ.get("REPGRAPH_MODE", "public").strip().lower() or "public"
     if mode not in MODES:
         stop(f"REPGRAPH_MODE must be 'public' or 'full', not '{mode}'.")
@@ -184,6 +201,15 @@ def set_url(param: str, value: str | None) -> None:
     st.session_state[f"_url.{param}"] = value or None
 
 
+def focus_from(key: str, reset: bool = False) -> None:
+    """Widget callback: make the widget's value the Explore page's focus entity."""
+    value = st.session_state.get(key)
+    if value:
+        st.query_params["entity"] = value
+        if reset:
+            st.session_state[key] = None
+
+
 def split_list(text: str) -> list[str]:
     return [x for x in (t.strip() for t in text.split(",")) if x]
 
@@ -217,10 +243,68 @@ def show_network(sub: Subgraph, title: str = "", height: int = NETWORK_HEIGHT,
         st.info(f"Showing {len(sub.graph)} nodes; {sub.overflow} more are not drawn "
                 f"({kinds}). Narrow the view to see them.")
     page = to_html(sub, title=title, height=f"{height}px",
-                   link=entity_url("{id}").replace("%7Bid%7D", "{id}") if links else None)
+                   link="explore?entity={id}" if links else None)
     st.iframe(page, height=height + 16)
 
 
 def type_caption(cls: str) -> str:
     """An ontology class name as readers say it (PretrialDetention → pretrial detention)."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", cls).lower()
+
+
+def claims_table(claims: list[Any], subject: bool = False) -> None:
+    """Claims as a table: the fact, its value, and who says so (title, publisher, date, link)."""
+    import pandas as pd
+
+    rows = []
+    for c in claims:
+        row = {"Subject": c.subject} if subject else {}
+        row.update({
+            "Fact": c.label,
+            "Value": c.value_label,
+            "Profile": entity_url(c.value) if c.is_entity else None,
+            "Date": c.date,
+            "Source": c.source.title,
+            "Publisher": c.source.publisher,
+            "Published": c.source.published,
+            "Link": c.source.url or None,
+            "Confidence": c.confidence,
+            "Note": c.note,
+        })
+        rows.append(row)
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, width="stretch",
+        column_config={
+            "Profile": st.column_config.LinkColumn("Profile", display_text="open", width="small"),
+            "Link": st.column_config.LinkColumn("Link", display_text="source ↗", width="small"),
+            "Value": st.column_config.TextColumn("Value", width="medium"),
+            "Source": st.column_config.TextColumn("Source", width="medium"),
+            "Note": st.column_config.TextColumn("Note", width="medium"),
+        })
+
+
+def entity_picker(store: GraphStore, g: nx.MultiDiGraph, label: str, key: str,
+                  param: str) -> str | None:
+    """Search-then-choose for one entity, kept in the URL as `param` (an entity id)."""
+    current = st.query_params.get(param)
+    if current is not None and current not in g:
+        current = None
+    text = st.text_input(label, key=f"{key}.search",
+                         placeholder="Type a name in any spelling")
+    hits = find(store, text, 15)
+    ids = [h.id for h in hits]
+    if current and current not in ids:
+        ids.insert(0, current)
+    names = {h.id: f"{h.label} · {type_caption(h.type)}" for h in hits}
+    if current:
+        names.setdefault(current, f"{g.nodes[current].get('label', current)} · "
+                                  f"{type_caption(g.nodes[current].get('type', ''))}")
+    st.session_state[key] = current  # the URL is the truth; the callback updates it
+    return st.selectbox(f"{label}: choose", ids, key=key, format_func=names.get,
+                        index=None, label_visibility="collapsed", on_change=_to_url,
+                        args=(key, param),
+                        placeholder="Choose from the matches" if ids else "No matches yet")
+
+
+def _to_url(key: str, param: str) -> None:
+    set_url(param, st.session_state.get(key))

@@ -75,7 +75,13 @@ SAME_NAME = [
     ["Rafiq", "Rafik", "Рафик"],
     ["oğlu", "oglu", "ogly", "оглы"],
     ["qızı", "gizi", "кызы"],
-    ["Husseinov", "Housseinov"],
+    ["Husseinov", "Housseinov", "Хусейнов"],
+    # Russian writes Azerbaijani h as х as well as г.
+    ["Əhmədov", "Ahmadov", "Ахмедов", "Akhmedov"],
+    ["Şahin", "Shahin", "Шахин"],
+    ["Rəhim", "Rahim", "Рахим"],
+    ["Orxan", "Orkhan", "Orhan", "Орхан"],
+    ["Quliyev", "Guliyev", "Кулиев", "Kuliev"],
 ]
 
 
@@ -90,7 +96,7 @@ def test_phonetic_key_values() -> None:
     assert phonetic_key("Гаджиев") == "gajiv"
     assert phonetic_key("Məmmədli") == "mamadli"
     assert phonetic_key("Qasımlı") == "gasimli"
-    assert phonetic_key("Bakhtiyar") == "baxtiar"
+    assert phonetic_key("Bakhtiyar") == "bagtiar"
     assert phonetic_key("Drachev") == "dracav"
     assert phonetic_key("") == ""
 

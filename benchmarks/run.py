@@ -1,0 +1,276 @@
+"""Benchmarks: one table per size, baselines and limits measured in the same run.
+
+    make bench                                  # shipped, 10k, 100k, 1M (about 25 minutes)
+    .venv/bin/python benchmarks/run.py --sizes shipped,10k,100k    # quick run, no 1M
+
+For each size: build time and peak memory (in a fresh process), Oxigraph's raw bulk
+load of the same quads (the limit) and build as a multiple of it; each saved query's
+median latency on the embedded store, through the sandbox, on an Oxigraph server and
+on rdflib's in-memory store (the baseline), capped; the NetworkX projection, an ego
+network with its pyvis HTML, a static image and the app's cold start.  Targets sit
+next to each number with PASS/FAIL; the tables also go to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pyoxigraph as ox
+from measure import child, child_median, median_time, rdflib_baseline
+from report import FAIL, INFO, PASS, SizeReport, Table, fmt_mb, fmt_s, machine, write_docs
+from server import oxigraph_server
+from server import query as http_query
+
+from graph.config import DEFAULT_DATA, MAX_ROWS, PROJECT_ROOT
+from graph.network import ego_network, project
+from graph.query import bind, saved_queries
+from graph.sandbox import QueryPool
+from graph.store import EmbeddedStore, open_store
+from graph.synth import write_synthetic
+
+#: persons → quads in the full store is about 2,600 + 105 × persons (see docs/performance.md).
+SIZES = {"shipped": None, "10k": 71, "100k": 928, "1M": 9500}
+PREFERRED_FOCUS = ("iqbal-abilov", "bakhtiyar-hajiyev")
+_FOCUS = """PREFIX rg: <https://repression-graph.org/ns#>
+SELECT ?p WHERE { ?c rg:defendant ?p, ?q . FILTER(?p != ?q) ?p rg:nationality ?n . }
+ORDER BY ?p LIMIT 1"""
+ENTITY_QUERIES = ("person", "sources-of")
+
+
+def verdict(ok: bool | None) -> str:
+    return INFO if ok is None else PASS if ok else FAIL
+
+
+def pick_focus(store: EmbeddedStore) -> str:
+    """A well-connected defendant: a named one in the shipped data, else a co-defendant."""
+    for ident in PREFERRED_FOCUS:
+        if store.query(f"ASK {{ <{store.base}{ident}> ?p ?o }}").boolean:
+            return ident
+    row = store.query(_FOCUS).rows[0]
+    return row[0].value[len(store.base):]  # type: ignore[union-attr]
+
+
+def interactive_html(sub) -> tuple[str, str]:  # noqa: ANN001 (a graph.network.Subgraph)
+    """The app's pyvis HTML for a view; plain pyvis when graph.interactive is not there."""
+    try:
+        from graph.interactive import to_html
+    except ImportError:
+        from pyvis.network import Network
+
+        net = Network(height="700px", width="100%", directed=True, cdn_resources="in_line")
+        for n, d in sub.graph.nodes(data=True):
+            net.add_node(n, label=d["label"], title=d["type"], group=d["type"])
+        for u, v, d in sub.graph.edges(data=True):
+            net.add_edge(u, v, title=d["label"])
+        return net.generate_html(), "plain pyvis (graph.interactive not yet written)"
+    return to_html(sub), "graph.interactive.to_html"
+
+
+def bench_size(size: str, args: argparse.Namespace) -> SizeReport:
+    persons = SIZES[size]
+    work = args.workdir / size
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    small = size in ("shipped", "10k")
+    runs = args.runs
+    t = Table("Build, load and views", ["measure", "measured", "target", "verdict"])
+    notes: list[str] = []
+
+    if persons is None:
+        data = DEFAULT_DATA
+    else:
+        data = work / "data"
+        start = time.perf_counter()
+        counts = write_synthetic(persons, data, seed=args.seed)
+        rows = counts["entities"] + counts["sources"] + counts["claims"]
+        t.add("synthetic sheets (repgraph synth)", f"{fmt_s(time.perf_counter() - start)} "
+              f"({rows:,} rows, {counts['cases']:,} cases)", "a few s at 1M", INFO)
+    loc = work / "store"
+    print(f"[{size}] building ...", flush=True)
+    b = child_median("build", str(data), str(loc), "auto", runs=3 if small else 1)
+    b_raw = child("build", str(data), str(loc), "noshacl")
+    full = open_store(str(loc), full=True)
+    assert isinstance(full, EmbeddedStore)
+    quads = int(full.meta["triples"]["full"])  # type: ignore[index]
+    report = SizeReport(size, quads, persons, [t], notes)
+
+    print(f"[{size}] raw bulk loads ...", flush=True)
+    nq, nt = work / "full.nq", work / "full.nt"
+    nq.write_bytes(full.dump(ox.RdfFormat.N_QUADS))
+    union = full.raw.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    nt.write_bytes(union.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+    bulk_nt = child_median("bulk", str(nt), "N_TRIPLES", runs=3 if small else 1)
+    bulk_nq = child_median("bulk", str(nq), "N_QUADS", runs=3 if small else 1)
+    multiple = b["seconds"] / bulk_nt["seconds"]
+    t.add("build: sheets → validated full + public stores",
+          f"{fmt_s(b['seconds'])} (SHACL {b['shacl'].split(' ')[0]}), peak {fmt_mb(b['peak_mb'])}",
+          "", INFO)
+    t.add("  without SHACL (row checks only)", f"{fmt_s(b_raw['seconds'])}, of which reading and "
+          f"checking rows {fmt_s(b_raw['ingest'])}", "", INFO)
+    t.add("limit: Oxigraph raw bulk load, N-Triples",
+          f"{fmt_s(bulk_nt['seconds'])} ({bulk_nt['quads'] / bulk_nt['seconds']:,.0f} triples/s), "
+          f"peak {fmt_mb(bulk_nt['peak_mb'])}", "", INFO)
+    t.add("  raw bulk load, the same N-Quads (named graphs)",
+          f"{fmt_s(bulk_nq['seconds'])} ({bulk_nq['quads'] / bulk_nq['seconds']:,.0f} quads/s)",
+          "", INFO)
+    t.add("build ÷ raw N-Triples bulk load", f"{multiple:.1f}× (without SHACL "
+          f"{b_raw['seconds'] / bulk_nt['seconds']:.1f}×; ÷ N-Quads load "
+          f"{b['seconds'] / bulk_nq['seconds']:.1f}×)", "≤ 3×", verdict(multiple <= 3))
+
+    # -- saved queries ---------------------------------------------------------------
+    focus = pick_focus(full)
+    notes.append(f"parameterised queries and views use the entity `{focus}`")
+    saved = saved_queries()
+    specs = []
+    for name, sq in saved.items():
+        bindings = bind({"id": focus}, sq, full.base) if sq.params else {}
+        specs.append((name, sq.text, bindings))
+    print(f"[{size}] saved queries: embedded, sandbox, server ...", flush=True)
+    embedded, raw_capped, pooled, served, rows = {}, {}, {}, {}, {}
+    for name, text, bindings in specs:
+        embedded[name], res = median_time(lambda tx=text, b=bindings: full.query(tx, b), runs)
+        rows[name] = len(res)
+        raw_capped[name], _ = median_time(
+            lambda tx=text, b=bindings: full.query(tx, b, max_rows=MAX_ROWS), runs)
+    with QueryPool(str(full.path), workers=1, timeout=600) as pool:
+        for name, text, bindings in specs:
+            pooled[name], _ = median_time(lambda tx=text, b=bindings: pool.run(tx, b), runs)
+    with oxigraph_server(full.path) as url:
+        for name, text, bindings in specs:
+            served[name], _ = median_time(lambda tx=text, b=bindings: http_query(url, tx, b), runs)
+
+    print(f"[{size}] rdflib baseline (cap {args.cap:g} s) ...", flush=True)
+    base = rdflib_baseline(nq, [{"name": n, "text": tx, "bindings": {k: v.value for k, v in
+                                                                       b.items()}}
+                                for n, tx, b in specs], work, args.cap, args.load_cap)
+    if base["load_capped"]:
+        t.add("rdflib in-memory store: load the N-Quads", f"> {fmt_s(args.load_cap)} (capped)",
+              "", INFO)
+    else:
+        t.add("rdflib in-memory store: load the N-Quads",
+              f"{fmt_s(base['load'])}, peak {fmt_mb(base['rss_mb'])}", "", INFO)
+    if base.get("error"):
+        notes.append(f"rdflib baseline failed: {base['error'][-300:]}")
+
+    q = Table("Saved queries (median of "
+              f"{runs} after a warm-up; rdflib capped at {args.cap:g} s)",
+              ["query", "rows", "embedded", "target", "verdict", "sandbox: raw → pool",
+               "≤ 1.5×raw+20ms", "Oxigraph server", "rdflib in-memory", "× faster than rdflib"])
+    slowest_base = 0.0
+    for name, _, _ in specs:
+        limit = (0.1 if size == "100k" else 0.02 if size == "1M" and name in ENTITY_QUERIES
+                 else 1.0 if size == "1M" else None)
+        sb_ok = pooled[name] <= 1.5 * raw_capped[name] + 0.02
+        r = base["queries"].get(name)
+        if r is None:
+            rd, ratio, rd_s = ("not run (load capped)" if base["load_capped"] else "failed"), "", 0.0
+        elif "capped" in r:
+            rd_s = r["capped"]
+            rd, ratio = f"> {fmt_s(rd_s)}", f"> {rd_s / embedded[name]:,.0f}×"
+        elif "error" in r:
+            rd, ratio, rd_s = f"error: {r['error'][:60]}", "", 0.0
+        else:
+            rd_s = r["median"]
+            rd, ratio = fmt_s(rd_s), f"{rd_s / embedded[name]:,.0f}×"
+        slowest_base = max(slowest_base, rd_s)
+        q.add(name, rows[name], fmt_s(embedded[name]), f"< {fmt_s(limit)}" if limit else "",
+              verdict(embedded[name] < limit) if limit else INFO,
+              f"{fmt_s(raw_capped[name])} → {fmt_s(pooled[name])}", verdict(sb_ok),
+              fmt_s(served[name]), rd, ratio)
+    report.tables.append(q)
+    worst = max(embedded.values())
+    capped_any = any("capped" in r for r in base["queries"].values())
+    t.add("slowest baseline query ÷ slowest saved query (embedded)",
+          f"{'> ' if capped_any else ''}{slowest_base / worst:,.0f}× "
+          f"({fmt_s(slowest_base)} ÷ {fmt_s(worst)})", "≥ 1000× at 100k",
+          verdict(slowest_base / worst >= 1000) if size == "100k" and slowest_base else INFO)
+
+    # -- network views -------------------------------------------------------------------
+    print(f"[{size}] projection, ego network, image, app ...", flush=True)
+    proj, g = median_time(lambda: project(full), runs=3 if quads < 500_000 else 1, warmup=0)
+    tracemalloc.start()
+    project(full)
+    _, heap = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    t.add("NetworkX projection (hand-written SPARQL)",
+          f"{fmt_s(proj)} ({g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges), "
+          f"peak Python heap {fmt_mb(heap / 2**20)}", "< 0.3 s at 100k",
+          verdict(proj < 0.3) if size == "100k" else INFO)
+
+    def ego() -> tuple[int, int, str]:
+        sub = ego_network(g, focus, depth=2, max_nodes=500)
+        html, how = interactive_html(sub)
+        return sub.graph.number_of_nodes(), sub.overflow, how
+
+    ego_s, (n_nodes, overflow, how) = median_time(ego, runs)
+    t.add("ego network (depth 2, cap 500) + pyvis HTML",
+          f"{fmt_s(ego_s)} ({n_nodes} nodes shown, {overflow:,} more)", "< 300 ms at 1M",
+          verdict(ego_s < 0.3) if size == "1M" else INFO)
+    if "plain" in how:
+        notes.append(f"HTML: {how}")
+    try:
+        from graph.render import render_to_file
+
+        img_s, _ = median_time(lambda: render_to_file(full, work / "ego.png", focus=focus,
+                                                      depth=2), runs=3)
+        t.add("static image (PNG, ego network depth 2)", fmt_s(img_s), "", INFO)
+    except ImportError:
+        t.add("static image (PNG, ego network depth 2)", "not measured: graph.render missing",
+              "", INFO)
+    if (PROJECT_ROOT / "app.py").exists():
+        try:
+            app = child_median("app", str(loc), runs=3 if small else 1)
+            t.add("app cold start to first page (fresh process, AppTest)", fmt_s(app["seconds"]),
+                  "< 5 s at 1M", verdict(app["seconds"] < 5) if size == "1M" else INFO)
+            t.add("app memory (peak RSS)", fmt_mb(app["peak_mb"]), "< 2 GB at 1M",
+                  verdict(app["peak_mb"] < 2048) if size == "1M" else INFO)
+            if app["errors"]:
+                notes.append(f"app raised: {app['errors']}")
+        except RuntimeError as exc:
+            t.add("app cold start to first page", f"failed: {str(exc)[-120:]}", "", INFO)
+    else:
+        t.add("app cold start to first page", "not measured: app.py missing", "", INFO)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="shipped,10k,100k,1M",
+                    help=f"comma-separated, from {', '.join(SIZES)}")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
+    ap.add_argument("--cap", type=float, default=60.0, help="rdflib time cap per query (s)")
+    ap.add_argument("--load-cap", type=float, default=600.0, help="rdflib load cap (s)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/repgraph-bench"))
+    ap.add_argument("--docs", type=Path, default=PROJECT_ROOT / "docs" / "performance.md",
+                    help="where the tables go ('-' for nowhere)")
+    args = ap.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        ap.error(f"unknown size(s) {', '.join(unknown)}; choose from {', '.join(SIZES)}")
+    started = time.time()
+    reports = []
+    for size in sizes:
+        report = bench_size(size, args)
+        print(report.text(), flush=True)
+        reports.append(report)
+    took = time.time() - started
+    header = (f"Last run: {time.strftime('%Y-%m-%d', time.gmtime(started))}, sizes "
+              f"{', '.join(sizes)}, {took / 60:.1f} minutes, on {machine()}.\n"
+              f"Command: `{' '.join(['benchmarks/run.py', *sys.argv[1:]])}`.")
+    if str(args.docs) != "-":
+        args.docs.parent.mkdir(exist_ok=True)
+        write_docs(args.docs, reports, header)
+        print(f"tables written to {args.docs}")
+    print(f"benchmarks took {took / 60:.1f} minutes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

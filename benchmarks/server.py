@@ -1,0 +1,99 @@
+"""The Oxigraph server column: the same store served over HTTP on 127.0.0.1.
+
+`oxigraph serve-read-only --union-default-graph` opens the built full store folder
+itself (RocksDB allows several read-only openers), so no second copy is loaded.
+Queries go over the SPARQL 1.1 Protocol and the JSON results are parsed, as any
+client must.  Parameters travel as a VALUES block inside the WHERE clause — the
+protocol has no bindings — which is what a remote client of a saved query does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+#: Loopback requests must never go through a proxy configured in the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def oxigraph_binary() -> str:
+    local = Path(sys.executable).parent / "oxigraph"
+    found = str(local) if local.exists() else shutil.which("oxigraph")
+    if not found:
+        raise RuntimeError("the oxigraph server is not installed: .venv/bin/pip install oxigraph")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def oxigraph_server(store_dir: Path) -> Iterator[str]:
+    """Serve a store folder read-only; yields the query URL."""
+    port = free_port()
+    proc = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(store_dir),
+                             "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"oxigraph server exited: {proc.stderr.read()[:500]!r}")
+            try:
+                query(url, "ASK { }")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def with_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Put `VALUES ?name { term }` first inside the outermost WHERE clause."""
+    if not bindings:
+        return text
+    values = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in bindings.items())
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        found = None if line.lstrip().startswith("#") else _WHERE.search(line)
+        if found:
+            brace = offset + found.end()
+            return f"{text[:brace]} {values}\n{text[brace:]}"
+        offset += len(line)
+    raise ValueError("no WHERE clause to bind parameters in")
+
+
+def query(url: str, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+          timeout: float = 120) -> int:
+    """Run one query over HTTP; return the number of result rows (parsed JSON)."""
+    body = urllib.parse.urlencode({"query": with_values(text, bindings or {})}).encode()
+    req = urllib.request.Request(url, data=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json"})
+    with _OPENER.open(req, timeout=timeout) as resp:
+        answer = json.loads(resp.read())
+    return len(answer["results"]["bindings"]) if "results" in answer else 1

@@ -1,0 +1,232 @@
+"""Query text for a remote generation: the same SPARQL, pinned to one level's graphs.
+
+A SPARQL server holds every level and generation side by side (graph.remote), so
+before a query leaves for the server it is adjusted *lexically*, never parsed and
+re-serialised (that would risk changing what the query means):
+
+- the level's dataset is pinned with `FROM <union> FROM NAMED <g>...` (user queries
+  may not contain FROM themselves: the sandbox refuses them before they get here);
+- IRI constants that name one of the level's graphs are replaced by the
+  generation's name for them (`<src-1>` → `<src-1!rg.ID.public>`), so `GRAPH <g>`,
+  `?g dct:title ?t` and `FILTER(?src = <g>)` all work as on the embedded store;
+- prefixes the embedded store predefines (rg:, rdfs: ...) are declared when used;
+- bindings become a VALUES block at the top of the WHERE group (the protocol has no
+  way to pass them; terms are written in their escaped N-Triples form, so a value
+  can never change what the query does).
+
+Virtuoso pragmas (DEFINE ...) and its built-in function namespaces (bif:, sql:) are
+refused: they could reach other graphs or the server's files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+
+from graph.exc import QueryError, QueryRefused
+from graph.results import PREFIXES, Term
+
+_TOKEN = re.compile(
+    r'''(?P<comment>\#[^\n]*)
+    |(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+       |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<iri><(?:[^<>"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+    |(?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+    |(?P<pname>(?:[A-Za-z\u00C0-\uFFFF][A-Za-z0-9_\u00B7-\uFFFF.-]*)?:
+       (?:(?:[A-Za-z0-9_\u00B7-\uFFFF:%-]|\\[-_~.!$&'()*+,;=/?\#@%])
+          (?:[A-Za-z0-9_\u00B7-\uFFFF.:%-]|\\[-_~.!$&'()*+,;=/?\#@%])*)?)
+    |(?P<word>[A-Za-z_]+)
+    |(?P<punct>[{}()])''',
+    re.VERBOSE,
+)
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+_MODIFIERS = {"ORDER", "GROUP", "HAVING", "LIMIT", "OFFSET", "VALUES"}
+_VIRTUOSO_BUILTINS = ("bif:", "sql:")
+_VAR = re.compile(r"^[A-Za-z0-9_\u00B7-\uFFFF]+$")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Names:
+    """How one generation and level names things on the server."""
+
+    graphs: frozenset[str]  # the level's named graphs, as the embedded store names them
+    suffix: str  # appended to those IRIs wherever they occur
+    union: str  # the graph holding the union of the level's triples (the default graph)
+    empty: str  # a graph that never holds anything: the named graphs of a GRAPH-free query
+
+    def stored(self, iri: str) -> str:
+        return iri + self.suffix if iri in self.graphs else iri
+
+
+@dataclass(frozen=True)
+class Prepared:
+    text: str
+    form: str  # "select" | "ask" | "graph"
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.lastgroup or "", m.group(), m.start(), m.end())
+            for m in _TOKEN.finditer(text)]
+
+
+def _unescape(text: str) -> str:
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def _expand(pname: str, prefixes: Mapping[str, str]) -> str:
+    prefix, _, local = pname.partition(":")
+    if prefix not in prefixes:
+        raise QueryError(f"SPARQL syntax error: unknown prefix '{prefix}:'")
+    return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+
+
+def _refuse_virtuoso_extensions(text: str) -> None:
+    decoded = _unescape(text)
+    for tok in tokens(decoded):
+        if tok.kind == "word" and tok.text.upper() == "DEFINE":
+            raise QueryRefused("DEFINE pragmas are refused: the dataset is fixed by your "
+                               "access level")
+        body = tok.text[1:-1] if tok.kind == "iri" else tok.text
+        if tok.kind in ("iri", "pname") and body.lower().startswith(_VIRTUOSO_BUILTINS):
+            raise QueryRefused(f"server built-in functions are refused ({body.split(':')[0]}:)")
+
+
+def prepare(text: str, names: Names, bindings: Mapping[str, Term] | None = None) -> Prepared:
+    """The query as the server must receive it for this generation and level."""
+    _refuse_virtuoso_extensions(text)
+    toks = [t for t in tokens(text) if t.kind != "comment"]
+    declared: dict[str, str] = {}
+    base: str | None = None
+    skip: set[int] = set()  # tokens of PREFIX/BASE declarations: never renamed
+    for i, tok in enumerate(toks):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname" \
+                and toks[i + 2].kind == "iri":
+            declared[toks[i + 1].text[:-1]] = _unescape(toks[i + 2].text[1:-1])
+            skip.update((i + 1, i + 2))
+        elif word == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
+            base = _unescape(toks[i + 1].text[1:-1])
+            skip.add(i + 1)
+    prefixes = {**PREFIXES, **declared}
+    used: set[str] = set()
+    edits: list[tuple[int, int, str]] = []
+    for i, tok in enumerate(toks):
+        if i in skip or tok.kind not in ("iri", "pname"):
+            continue
+        if tok.kind == "pname":
+            used.add(tok.text.partition(":")[0])
+        iri = _resolve(tok, prefixes, base)
+        if iri in names.graphs:
+            edits.append((tok.start, tok.end, f"<{names.stored(iri)}>"))
+    form, dataset_at, group_at, trailing = _places(toks, len(text))
+    edits.append((dataset_at, dataset_at, _dataset(text, toks, names, prefixes, base)))
+    values = _values(bindings or {}, names)
+    if values and not trailing:
+        edits.append((group_at, group_at, " " + values + " "))
+    out = text
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    if values and trailing:
+        out += "\n" + values + "\n"
+    missing = sorted(p for p in used if p not in declared and p in PREFIXES)
+    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
+    return Prepared(prologue + out, form)
+
+
+def _resolve(tok: Token, prefixes: Mapping[str, str], base: str | None) -> str:
+    """The absolute IRI an IRI or prefixed-name token stands for."""
+    if tok.kind == "pname":
+        return _expand(tok.text, prefixes)
+    iri = _unescape(tok.text[1:-1])
+    return urljoin(base, iri) if base and ":" not in iri else iri
+
+
+def _places(toks: list[Token], end: int) -> tuple[str, int, int, bool]:
+    """The query form, where the dataset clause goes, where the WHERE group opens, and
+    whether bindings must trail the query (CONSTRUCT WHERE, DESCRIBE without a pattern)."""
+    form, depth, template_seen, previous = "", 0, False, ""
+    for tok in toks:
+        if tok.kind == "comment":
+            continue
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if depth == 0:
+            if not form and word in _FORMS:
+                form = word
+            elif form and word == "WHERE":
+                opener = next((t for t in toks if t.start > tok.start and t.text == "{"), None)
+                short = form == "CONSTRUCT" and previous == "CONSTRUCT"
+                return (_FORMS[form], tok.start, opener.end if opener else end,
+                        short or opener is None)
+            elif form and tok.text == "{":
+                if form == "CONSTRUCT" and not template_seen:
+                    template_seen = True
+                else:
+                    return _FORMS[form], tok.start, tok.end, False
+            elif form == "DESCRIBE" and word in _MODIFIERS:
+                return "graph", tok.start, end, True
+        if tok.kind == "punct":
+            depth += 1 if tok.text in "{(" else -1
+        previous = word or tok.text
+    if not form:
+        raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return _FORMS[form], end, end, True
+
+
+def _dataset(text: str, toks: list[Token], names: Names, prefixes: Mapping[str, str],
+             base: str | None) -> str:
+    """FROM the level's union; FROM NAMED only the graphs the query can name.
+
+    A query without GRAPH gets a single empty named graph (an engine may otherwise open
+    every graph on the server); one that names graphs only by constants gets just those;
+    GRAPH ?var (or a GRAPH keyword hidden in escapes) needs the level's whole list.
+    """
+    targets: set[str] = set()
+    everything = False
+    found = 0
+    for i, tok in enumerate(toks):
+        if tok.kind == "word" and tok.text.upper() == "GRAPH":
+            found += 1
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.kind in ("iri", "pname"):
+                targets.add(_resolve(nxt, prefixes, base))
+            else:
+                everything = True
+    hidden = sum(1 for t in tokens(_unescape(text))
+                 if t.kind == "word" and t.text.upper() == "GRAPH") > found
+    if everything or hidden:
+        named = sorted(names.graphs)
+    else:
+        named = sorted(t for t in targets if t in names.graphs)
+    clause = [f"FROM <{names.union}>"]
+    clause += [f"FROM NAMED <{names.stored(g)}>" for g in named] or [f"FROM NAMED <{names.empty}>"]
+    return "\n" + "\n".join(clause) + "\n"
+
+
+def _values(bindings: Mapping[str, Term], names: Names) -> str:
+    if not bindings:
+        return ""
+    heads, cells = [], []
+    for var, term in bindings.items():
+        if not _VAR.match(var):
+            raise QueryError(f"'{var}' is not a variable name")
+        if isinstance(term, ox.NamedNode):
+            cells.append(f"<{names.stored(term.value)}>")
+        elif isinstance(term, ox.Literal):
+            cells.append(str(term))
+        else:
+            raise QueryError(f"binding ?{var}: only IRIs and literals can be bound")
+        heads.append(f"?{var}")
+    return f"VALUES ({' '.join(heads)}) {{ ({' '.join(cells)}) }}"
