@@ -9,17 +9,19 @@ import streamlit as st
 
 HERE = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="Repression graph", layout="wide")  # no page_icon: icons load from a CDN
+# Emoji icons only: Streamlit fetches the favicon of a ":material/…:" icon from a Google CDN,
+# and views must not make requests beyond this server.
+st.set_page_config(page_title="Repression graph", page_icon="🕸️", layout="wide")
 
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/explore.py", title="Explore", icon=":material/person_search:"),
-    st.Page("pages/connections.py", title="Connections", icon=":material/conversion_path:"),
-    st.Page("pages/transnational.py", title="Transnational", icon=":material/public:"),
-    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
-    st.Page("pages/sparql.py", title="SPARQL", icon=":material/terminal:"),
+    st.Page("pages/overview.py", title="Overview", icon="📊", default=True),
+    st.Page("pages/explore.py", title="Explore", icon="🔎"),
+    st.Page("pages/connections.py", title="Connections", icon="🔗"),
+    st.Page("pages/transnational.py", title="Transnational", icon="🌍"),
+    st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
+    st.Page("pages/sparql.py", title="SPARQL", icon="⌨️"),
 ]
 if (HERE / "pages" / "images.py").exists():  # written separately; the app works without it
-    pages.append(st.Page("pages/images.py", title="Images & exports", icon=":material/image:"))
+    pages.append(st.Page("pages/images.py", title="Images & exports", icon="🖼️"))
 
 st.navigation(pages).run()

@@ -169,9 +169,10 @@ def _header(page: _Page, view: View) -> float:
     W, H = s.width, s.height
     inner = W - 2 * s.margin
     y = H - s.margin
-    for text, prop, gap in ((view.title, font(s.title, True), 0.25),
-                            (view.subtitle, font(s.subtitle), 0.35)):
-        for line in page.wrap_to(text, prop, inner, 2 if prop.get_size() == s.title else 2):
+    sub_lines = 1 if s.height < 7 else 2  # a social card has no room for a paragraph
+    for text, prop, gap, n in ((view.title, font(s.title, True), 0.25, 2),
+                               (view.subtitle, font(s.subtitle), 0.35, sub_lines)):
+        for line in page.wrap_to(text, prop, inner, n):
             fig.text(s.margin / W, y / H, line, fontproperties=prop, va="top", ha="left",
                      color=TEXT_COLOUR)
             y -= prop.get_size() / 72 * 1.3
@@ -216,7 +217,7 @@ def _caption(page: _Page, view: View) -> float:
     col_w = (inner - 0.25 * (cols - 1)) / cols
     budget = max(1, int((max_h - 3 * line_h) / line_h))
     lines = [c.short() for c in cites]
-    if math.ceil(len(cites) / cols) > budget:
+    if math.ceil(len(cites) / cols) > budget or s.height < 7:  # a card gets the short form
         cols = min(8, cols * 2)
         col_w = (inner - 0.25 * (cols - 1)) / cols
         lines = [c.short(False) for c in cites]

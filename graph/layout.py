@@ -228,17 +228,20 @@ def grouped_layout(g: nx.Graph, groups: Mapping[str, str], boxes: Mapping[str, B
                    key=lambda k: (-sum(1 for v in groups.values() if v == k), k))
     pad = 0.1
     aspect_area = area.width / max(area.height, 1e-6)
-    placed: list[tuple[str, dict[str, np.ndarray], float, float, float, float]] = []
-    fits = False
-    for density in (4.0, 3.0, 2.2, 1.6, 1.2):
+    locals_ = {name: _group_local(ug, sorted(n for n in ug if groups[n] == name))
+               for name in names}
+
+    def blocks_at(density: float, tighten: bool) -> list:
         blocks = []
         for name in names:
-            members = sorted(n for n in ug if groups[n] == name)
-            local = _group_local(ug, members)
+            members = sorted(locals_[name])
             share = len(members) / max(1, len(ug))
             aspect = min(aspect_area, max(1.0, aspect_area * 1.6 * share))
             w, h = _block_size(len(members), [boxes[n] for n in members], aspect, density)
-            fitted, bw, bh = _fit(local, boxes, w, h)
+            fitted, bw, bh = _fit(locals_[name], boxes, w, h)
+            if not tighten:
+                blocks.append((name, fitted, bw + 2 * pad, bh + 2 * pad + header))
+                continue
             tight = remove_overlaps({n: (float(p[0]), float(p[1])) for n, p in fitted.items()},
                                     boxes, Area(bw, bh))
             x0 = min(tight[n][0] - boxes[n].width / 2 for n in members)
@@ -248,10 +251,17 @@ def grouped_layout(g: nx.Graph, groups: Mapping[str, str], boxes: Mapping[str, B
             shifted = {n: np.array([tight[n][0] - x0 + pad, tight[n][1] - y0 + pad])
                        for n in members}
             blocks.append((name, shifted, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad + header))
-        placed, shelves, total_h = _shelves(blocks, area.width, gap=0.3)
-        if total_h <= area.height:
-            fits = True
+        return blocks
+
+    # The loosest density whose packing fits (estimated without overlap removal).
+    densities = (4.0, 3.0, 2.2, 1.6, 1.2)
+    chosen = densities[-1]
+    for density in densities:
+        if _shelves(blocks_at(density, False), area.width, gap=0.3)[2] <= area.height:
+            chosen = density
             break
+    placed, shelves, total_h = _shelves(blocks_at(chosen, True), area.width, gap=0.3)
+    fits = total_h <= area.height * 1.02
     # Spread the shelves over the height and the blocks of each shelf over the width.
     n_shelves = len(shelves)
     vgap = max(0.0, (area.height - total_h) / (n_shelves + 1))
@@ -328,6 +338,7 @@ def remove_overlaps(pos: Mapping[str, Point], boxes: Mapping[str, Box], area: Ar
     up = np.array([boxes[n].above + pad for n in nodes])
     down = np.array([boxes[n].below + pad for n in nodes])
     idx = np.arange(len(nodes))
+    best, since = math.inf, 0
     for _ in range(iterations):
         cx = xy[:, 0]
         cy = xy[:, 1] + (up - down) / 2
@@ -339,6 +350,13 @@ def remove_overlaps(pos: Mapping[str, Point], boxes: Mapping[str, Box], area: Ar
         hit = (ox > 0) & (oy > 0) & (idx[:, None] != idx[None, :])
         if not hit.any():
             break
+        total = float((ox * oy)[hit].sum())
+        if total < best * 0.99:
+            best, since = total, 0
+        else:
+            since += 1
+            if since > 25:  # stuck: the area is too small for these labels
+                break
         # tie-break coincident nodes by index so that they separate deterministically
         sx = np.where(dx == 0, np.sign(idx[:, None] - idx[None, :]), np.sign(dx))
         sy = np.where(dy == 0, np.sign(idx[:, None] - idx[None, :]), np.sign(dy))

@@ -183,7 +183,8 @@ def filtered(g: nx.MultiDiGraph, types: Iterable[str] | None = None,
              charges: Iterable[str] | None = None, keep: Iterable[str] = ()) -> nx.MultiDiGraph:
     """A view without nodes of other types, events outside the dates, cases without the charges.
 
-    Type names include their subclasses (Organization keeps Courts and NGOs).
+    Type names include their subclasses (Organization keeps Courts and NGOs); with a charge
+    filter, the events of cases without those charges go too.
     """
     s = schema()
     keep = set(keep)
@@ -191,6 +192,10 @@ def filtered(g: nx.MultiDiGraph, types: Iterable[str] | None = None,
     if types:
         wanted = {c for t in types for c in s.subclasses(t)} | {"Entity"}
     charge_set = set(charges or ())
+
+    def charged(case: str) -> bool:
+        return any(v in charge_set for _, v, k in g.out_edges(case, keys=True)
+                   if k in ("charge", "convictedUnder"))
 
     def ok(n: str) -> bool:
         if n in keep:
@@ -201,8 +206,10 @@ def filtered(g: nx.MultiDiGraph, types: Iterable[str] | None = None,
         if (start or end) and not _in_range(d.get("date", ""), start, end):
             return False
         if charge_set and s.is_a(d["type"], "Case"):
-            return any(v in charge_set for _, v, k in g.out_edges(n, keys=True)
-                       if k in ("charge", "convictedUnder"))
+            return charged(n)
+        if charge_set and s.is_a(d["type"], "Event"):  # an event goes with its case
+            cases = [v for _, v, k in g.out_edges(n, keys=True) if k == "case"]
+            return not cases or any(charged(c) for c in cases)
         return True
 
     return nx.subgraph_view(g, filter_node=ok)  # type: ignore[no-any-return]
@@ -255,16 +262,17 @@ def shortest_paths(g: nx.MultiDiGraph, source: str, target: str, k: int = 3,
     ug = simple_graph(g)
     ug.remove_nodes_from([n for n, d in g.nodes(data=True)
                           if d["type"] in avoid and n not in (source, target)])
+    out: list[list[str]] = []
     try:
-        paths = nx.shortest_simple_paths(ug, source, target)
-        out = []
-        for path in itertools.islice(paths, k):
-            if len(path) - 1 > max_length:
+        # Collect every path as short as the k-th (bounded), then sort, so that ties
+        # between equally short paths are broken the same way on every run.
+        for path in itertools.islice(nx.shortest_simple_paths(ug, source, target), 50):
+            if len(path) - 1 > max_length or (len(out) >= k and len(path) > len(out[k - 1])):
                 break
             out.append(path)
-        return out
     except nx.NetworkXNoPath:
         return []
+    return sorted(out, key=lambda p: (len(p), p))[:k]
 
 
 def path_edges(g: nx.MultiDiGraph, path: list[str]) -> list[list[tuple[str, str, dict]]]:

@@ -36,6 +36,8 @@ SIZE_NAMES = ("card", "slide", "a4")
 LAYOUTS = ("auto", "force", "layered", "countries")
 #: Images stay legible up to about this many nodes; more are left out and counted.
 MAX_NODES = 60
+#: A social card is seen small: fewer, larger nodes.
+MAX_NODES_BY_SIZE = {"card": 30, "slide": MAX_NODES, "a4": MAX_NODES}
 #: Ego networks do not expand through these: every citizen links to their country.
 HUB_TYPES = frozenset({"Country", "ChargeCategory"})
 MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
@@ -494,7 +496,7 @@ def render_to_file(store: GraphStore, out: Path, *, focus: str | None, depth: in
         raise RepgraphError(f"cannot tell the image format from '{out.name}': "
                             "use .png, .svg, .pdf or .html")
     view = build_view(store, focus=focus, depth=depth, path=path, query=query, params=params,
-                      title=title, layout=layout)
+                      title=title, layout=layout, max_nodes=MAX_NODES_BY_SIZE.get(size, MAX_NODES))
     data = render_bytes(view, fmt, size)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

@@ -91,13 +91,13 @@ with right:
 
 st.subheader("Go further")
 links = st.columns(5)
-links[0].page_link("pages/explore.py", label="Explore a person", icon=":material/person_search:")
+links[0].page_link("pages/explore.py", label="Explore a person", icon="🔎")
 links[1].page_link("pages/connections.py", label="Find connections",
-                   icon=":material/conversion_path:")
+                   icon="🔗")
 links[2].page_link("pages/transnational.py", label="Transnational repression",
-                   icon=":material/public:")
-links[3].page_link("pages/timeline.py", label="Timeline and custody", icon=":material/timeline:")
-links[4].page_link("pages/sparql.py", label="Query with SPARQL", icon=":material/terminal:")
+                   icon="🌍")
+links[3].page_link("pages/timeline.py", label="Timeline and custody", icon="🗓️")
+links[4].page_link("pages/sparql.py", label="Query with SPARQL", icon="⌨️")
 
 with st.expander("Everything in the store, by type"):
     st.dataframe(pd.DataFrame([{"Type": c.type_caption(t), "Entities": n}

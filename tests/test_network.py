@@ -1,0 +1,148 @@
+"""The NetworkX projection: counts match the store; views give exact answers on the fixture."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.network import (
+    centrality,
+    communities,
+    ego_network,
+    network_for,
+    path_edges,
+    project,
+    shortest_paths,
+    top_by,
+    transnational_subgraph,
+)
+from graph.store import GraphStore
+
+COUNT_CLAIM_EDGES = """
+PREFIX rg: <https://repression-graph.org/ns#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT (COUNT(DISTINCT CONCAT(STR(?s), " ", STR(?p), " ", STR(?o))) AS ?n) WHERE {
+  ?c a rg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . FILTER(isIRI(?o)) }"""
+COUNT_ENTITIES = """
+SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?t } FILTER(?g = <{base}graph/entities>) }"""
+
+
+@pytest.mark.parametrize("which", ["tiny_store", "tiny_full", "real_store"])
+def test_counts_match_the_store(which: str, request: pytest.FixtureRequest) -> None:
+    store: GraphStore = request.getfixturevalue(which)
+    g = project(store)
+    claim_edges = int(store.query(COUNT_CLAIM_EDGES).values()[0]["n"])  # type: ignore[arg-type]
+    vocab_edges = sum(1 for _, _, k in g.edges(keys=True) if k in ("category", "criminalCode"))
+    assert g.number_of_edges() == claim_edges + vocab_edges
+    entities = int(store.query(COUNT_ENTITIES.replace("{base}", store.base))
+                   .values()[0]["n"])  # type: ignore[arg-type]
+    registered = [n for n, d in g.nodes(data=True)
+                  if d["type"] not in ("Country", "Charge", "ChargeCategory")]
+    assert len(registered) == entities
+
+
+def test_public_projection_has_no_restricted_nodes(tiny_store: GraphStore,
+                                                   tiny_full: GraphStore) -> None:
+    assert "witness-canary" not in network_for(tiny_store)
+    assert "witness-canary" in project(tiny_full)
+
+
+def test_node_and_edge_attributes(tiny_store: GraphStore) -> None:
+    g = network_for(tiny_store)
+    ayla = g.nodes["ayla-huseynova"]
+    assert ayla["type"] == "Person" and ayla["label"] == "Ayla Hüseynova"
+    assert set(ayla["aliases"]) == {"Ayla Huseynova", "Айла Гусейнова"}
+    assert g.nodes["arrest-huseynova-2024-03-01"]["date"] == "2024-03-01"
+    edge = g.edges["case-huseynova-2024", "az-cc-206.3.2", "charge"]
+    assert edge["label"] == "charged under"
+    assert edge["sources"] == ["src-alpha"] and edge["dates"] == ["2024-03-02"]
+    assert edge["confidence"] == "high"
+    assert g.has_edge("az-cc-206.3.2", "charge-smuggling", "category")
+
+
+def test_network_is_cached_per_generation(tiny_store: GraphStore) -> None:
+    assert network_for(tiny_store) is network_for(tiny_store)
+
+
+def test_ego_network_depths(tiny_store: GraphStore) -> None:
+    g = network_for(tiny_store)
+    one = ego_network(g, "ayla-huseynova", depth=1)
+    assert sorted(one.graph.nodes) == [
+        "arrest-huseynova-2024-03-01", "ayla-huseynova", "az", "case-huseynova-2024",
+        "example-media", "verdict-huseynova-2025-01-10"]
+    assert one.overflow == 0
+    two = ego_network(g, "ayla-huseynova", depth=2)
+    assert {"kamal-rzayev", "nadir-aliyev", "example-district-court", "az-cc-206.3.2",
+            "bakir-mammadov", "ivan-petrov"} <= set(two.graph.nodes)
+
+
+def test_ego_network_cap_counts_overflow(tiny_store: GraphStore) -> None:
+    g = network_for(tiny_store)
+    full = ego_network(g, "ayla-huseynova", depth=3)
+    capped = ego_network(g, "ayla-huseynova", depth=3, max_nodes=4)
+    assert capped.graph.number_of_nodes() == 4
+    assert capped.overflow == full.graph.number_of_nodes() - 4
+    assert sum(capped.hidden_by_type.values()) == capped.overflow
+    assert "ayla-huseynova" in capped.graph
+
+
+def test_ego_network_filters(tiny_store: GraphStore) -> None:
+    g = network_for(tiny_store)
+    people = ego_network(g, "kamal-rzayev", depth=2, types=["Person", "Case"])
+    assert {d["type"] for _, d in people.graph.nodes(data=True)} == {"Person", "Case"}
+    dated = ego_network(g, "ayla-huseynova", depth=1, start="2025", end="2025-12")
+    assert "arrest-huseynova-2024-03-01" not in dated.graph
+    assert "verdict-huseynova-2025-01-10" in dated.graph
+    treason = ego_network(g, "kamal-rzayev", depth=1, charges=["az-cc-274"])
+    assert set(treason.graph.nodes) == {"kamal-rzayev", "case-mammadov-2023"}
+    with pytest.raises(KeyError):
+        ego_network(g, "nobody", depth=1)
+
+
+def test_shortest_paths_avoid_country_hubs(tiny_store: GraphStore) -> None:
+    g = network_for(tiny_store)
+    paths = shortest_paths(g, "ayla-huseynova", "bakir-mammadov", k=3)
+    assert paths == sorted(paths)  # equally short paths come in a stable order
+    assert ["ayla-huseynova", "case-huseynova-2024", "kamal-rzayev", "case-mammadov-2023",
+            "bakir-mammadov"] in paths
+    assert len(paths) == 3 and all(len(p) == 5 for p in paths)
+    assert all("az" not in p for p in paths)
+    steps = path_edges(g, ["ayla-huseynova", "case-huseynova-2024", "kamal-rzayev",
+                           "case-mammadov-2023", "bakir-mammadov"])
+    assert [sorted(d["property"] for _, _, d in step) for step in steps] == [
+        ["defendant"], ["judge"], ["judge"], ["defendant"]]
+    via_country = shortest_paths(g, "ayla-huseynova", "bakir-mammadov", k=1, avoid=())
+    assert via_country == [["ayla-huseynova", "az", "bakir-mammadov"]]
+    assert shortest_paths(g, "ayla-huseynova", "ayla-huseynova") == [["ayla-huseynova"]]
+
+
+def test_centrality_exact_on_fixture(tiny_store: GraphStore) -> None:
+    g = network_for(tiny_store)
+    scores = centrality(g)
+    assert top_by(g, scores, "degree", ["Person"], 3) == [
+        ("ayla-huseynova", 5.0), ("bakir-mammadov", 4.0), ("kamal-rzayev", 3.0)]
+    courts = top_by(g, scores, "betweenness", ["Court", "StateBody"], 1)
+    assert courts[0][0] == "example-district-court" and courts[0][1] > 0
+    assert abs(sum(s["pagerank"] for s in scores.values()) - 1.0) < 1e-6
+
+
+def test_communities_are_deterministic(tiny_store: GraphStore) -> None:
+    g = network_for(tiny_store)
+    first = communities(g)
+    assert first == communities(g)
+    assert sum(len(c) for c in first) == g.number_of_nodes()
+
+
+def test_transnational_subgraph(tiny_store: GraphStore) -> None:
+    g = network_for(tiny_store)
+    sub = transnational_subgraph(g, ["bakir-mammadov", "ivan-petrov"])
+    nodes = set(sub.graph.nodes)
+    assert {"bakir-mammadov", "ivan-petrov", "de", "ru", "am", "case-mammadov-2023",
+            "case-petrov-2025"} <= nodes
+    assert "ayla-huseynova" not in nodes
+
+
+def test_real_projection_links_judge_across_cases(real_store: GraphStore) -> None:
+    g = network_for(real_store)
+    paths = shortest_paths(g, "anar-mammadli", "rufat-safarov", k=5)
+    assert any("aygun-qurbanova" in p for p in paths)  # the judge of both trials
+    assert all(len(p) == 5 for p in paths)
