@@ -30,7 +30,7 @@ def emit(obj: dict) -> None:
     print(json.dumps(obj), flush=True)
 
 
-def run_query(ds, text: str, bindings: dict, runs: int) -> dict:  # noqa: ANN001 (rdflib types)
+def run_query(ds, text: str, bindings: dict, runs: int) -> dict:
     """Median of up to `runs` executions; one run only when a run takes over 2 s."""
     from graph.results import PREFIXES
 
@@ -48,7 +48,8 @@ def run_query(ds, text: str, bindings: dict, runs: int) -> dict:  # noqa: ANN001
 def main(spec_path: str) -> None:
     from rdflib import Dataset, URIRef
 
-    spec = json.loads(open(spec_path, encoding="utf-8").read())
+    with open(spec_path, encoding="utf-8") as fh:
+        spec = json.load(fh)
     start = time.perf_counter()
     ds = Dataset(default_union=True)
     ds.parse(spec["nquads"], format="nquads")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -27,7 +28,7 @@ from server import oxigraph_server
 from server import query as http_query
 
 from graph.config import DEFAULT_DATA, MAX_ROWS, PROJECT_ROOT
-from graph.network import ego_network, project
+from graph.network import Subgraph, ego_network, project
 from graph.query import bind, saved_queries
 from graph.sandbox import QueryPool
 from graph.store import EmbeddedStore, open_store
@@ -55,7 +56,7 @@ def pick_focus(store: EmbeddedStore) -> str:
     return row[0].value[len(store.base):]  # type: ignore[union-attr]
 
 
-def interactive_html(sub) -> tuple[str, str]:  # noqa: ANN001 (a graph.network.Subgraph)
+def interactive_html(sub: Subgraph) -> tuple[str, str]:
     """The app's pyvis HTML for a view; plain pyvis when graph.interactive is not there."""
     try:
         from graph.interactive import to_html
@@ -168,7 +169,8 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeReport:
         sb_ok = pooled[name] <= 1.5 * raw_capped[name] + 0.02
         r = base["queries"].get(name)
         if r is None:
-            rd, ratio, rd_s = ("not run (load capped)" if base["load_capped"] else "failed"), "", 0.0
+            rd = "not run (load capped)" if base["load_capped"] else "failed"
+            ratio, rd_s = "", 0.0
         elif "capped" in r:
             rd_s = r["capped"]
             rd, ratio = f"> {fmt_s(rd_s)}", f"> {rd_s / embedded[name]:,.0f}×"
@@ -204,7 +206,7 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeReport:
 
     def ego() -> tuple[int, int, str]:
         sub = ego_network(g, focus, depth=2, max_nodes=500)
-        html, how = interactive_html(sub)
+        _, how = interactive_html(sub)
         return sub.graph.number_of_nodes(), sub.overflow, how
 
     ego_s, (n_nodes, overflow, how) = median_time(ego, runs)
@@ -246,7 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cap", type=float, default=60.0, help="rdflib time cap per query (s)")
     ap.add_argument("--load-cap", type=float, default=600.0, help="rdflib load cap (s)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--workdir", type=Path, default=Path("/tmp/repgraph-bench"))
+    ap.add_argument("--workdir", type=Path,
+                    default=Path(tempfile.gettempdir()) / "repgraph-bench",
+                    help="scratch space for sheets and stores (several GB at 1M)")
     ap.add_argument("--docs", type=Path, default=PROJECT_ROOT / "docs" / "performance.md",
                     help="where the tables go ('-' for nowhere)")
     args = ap.parse_args(argv)

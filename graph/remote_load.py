@@ -29,8 +29,8 @@ from graph.remote import (
     GENERATION,
     PREVIOUS,
     STORE,
-    V,
     Client,
+    V,
     default_graph_name,
     names_for,
 )
@@ -96,26 +96,32 @@ def _renamer(names: Names) -> Any:
 
 def _insert(client: Client, gen: str, level: str, quads: list[ox.Quad],
             names: Names) -> tuple[int, int]:
-    """Send the level's renamed quads and its union graph; return (quads, union triples)."""
+    """Send the level's renamed quads and its union graph; return (named quads, triples)."""
     rename = _renamer(names)
     by_graph: dict[str, list[str]] = defaultdict(list)
     blank: dict[str, list[str]] = defaultdict(list)  # blank nodes must share one request
+    seen: set[tuple[str, str]] = set()
     union: set[str] = set()
+    named = 0
     for q in quads:
         s, p, o = rename(q.subject), rename(q.predicate), rename(q.object)
         triple = f"{s} {p} {o} ."
-        graph = (default_graph_name(gen, level) if isinstance(q.graph_name, ox.DefaultGraph)
-                 else rename(q.graph_name).value)
-        has_blank = isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode)
-        (blank if has_blank else by_graph)[graph].append(triple)
+        in_default = isinstance(q.graph_name, ox.DefaultGraph)
+        graph = default_graph_name(gen, level) if in_default else rename(q.graph_name).value
+        if (graph, triple) in seen:
+            continue
+        seen.add((graph, triple))
+        named += not in_default
+        target = blank if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode) \
+            else by_graph
+        target[graph].append(triple)
         if triple not in union:
             union.add(triple)
-            (blank if has_blank else by_graph)[names.union].append(triple)
-    named = sum(len(v) for v in by_graph.values()) + sum(len(v) for v in blank.values())
+            target[names.union].append(triple)
     _send(client, by_graph)
     if blank:
         _send(client, blank, chunk=None)
-    return named - len(union), len(union)
+    return named, len(union)
 
 
 def _send(client: Client, by_graph: dict[str, list[str]], chunk: int | None = CHUNK) -> None:
@@ -139,8 +145,8 @@ def _count(client: Client, query: str) -> int:
 
 
 def _verify(client: Client, names: Names, expected: tuple[int, int]) -> None:
-    quads, triples = expected
-    got_union = _count(client, f"SELECT (COUNT(*) AS ?n) FROM <{names.union}> "
+    quads, triples = expected  # names.* below are IRIs we generated, never user text
+    got_union = _count(client, f"SELECT (COUNT(*) AS ?n) FROM <{names.union}> "  # noqa: S608
                                "WHERE { ?s ?p ?o }")
     got_quads = _count(client, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
                                f"FILTER(STRENDS(STR(?g), \"{names.suffix}\")) }}")
@@ -151,22 +157,22 @@ def _verify(client: Client, names: Names, expected: tuple[int, int]) -> None:
 
 def _switch(client: Client, gen: str) -> str | None:
     """Make `gen` current in one update; return the generation it replaced."""
-    rows = client.select(f"SELECT ?gen WHERE {{ GRAPH <{CONTROL}> {{ <{STORE}> <{CURRENT}> ?gen }} }}")
-    g = f"<{GENERATION}{gen}>"
+    c, s, g = f"<{CONTROL}>", f"<{STORE}>", f"<{GENERATION}{gen}>"
+    rows = client.select(f"SELECT ?gen WHERE {{ GRAPH {c} {{ {s} <{CURRENT}> ?gen }} }}")
     client.update(
-        f"DELETE {{ GRAPH <{CONTROL}> {{ <{STORE}> <{CURRENT}> ?old . <{STORE}> <{PREVIOUS}> ?prev ."
+        f"DELETE {{ GRAPH {c} {{ {s} <{CURRENT}> ?old . {s} <{PREVIOUS}> ?prev ."
         f" {g} <{V}state> ?state }} }}\n"
-        f"INSERT {{ GRAPH <{CONTROL}> {{ <{STORE}> <{CURRENT}> {g} . <{STORE}> <{PREVIOUS}> ?old ."
+        f"INSERT {{ GRAPH {c} {{ {s} <{CURRENT}> {g} . {s} <{PREVIOUS}> ?old ."
         f" {g} <{V}state> \"ready\" }} }}\n"
-        f"WHERE {{ OPTIONAL {{ GRAPH <{CONTROL}> {{ <{STORE}> <{CURRENT}> ?old }} }}"
-        f" OPTIONAL {{ GRAPH <{CONTROL}> {{ <{STORE}> <{PREVIOUS}> ?prev }} }}"
-        f" OPTIONAL {{ GRAPH <{CONTROL}> {{ {g} <{V}state> ?state }} }} }}")
+        f"WHERE {{ OPTIONAL {{ GRAPH {c} {{ {s} <{CURRENT}> ?old }} }}"
+        f" OPTIONAL {{ GRAPH {c} {{ {s} <{PREVIOUS}> ?prev }} }}"
+        f" OPTIONAL {{ GRAPH {c} {{ {g} <{V}state> ?state }} }} }}")
     return rows[0]["gen"].value[len(GENERATION):] if rows else None  # type: ignore[union-attr]
 
 
 def _cleanup(client: Client, keep: set[str | None]) -> None:
-    rows = client.select(f"SELECT ?gen ?state ?started WHERE {{ GRAPH <{CONTROL}> {{ "
-                         f"?gen a <{V}Generation> ; <{V}state> ?state ; <{V}started> ?started }} }}")
+    rows = client.select(f"SELECT ?gen ?state ?started WHERE {{ GRAPH <{CONTROL}> {{ ?gen a "
+                         f"<{V}Generation> ; <{V}state> ?state ; <{V}started> ?started }} }}")
     now = time.time()
     for row in rows:
         gen = row["gen"].value[len(GENERATION):]  # type: ignore[union-attr]
@@ -181,7 +187,8 @@ def _drop(client: Client, gen: str) -> None:
     g = f"<{GENERATION}{gen}>"
     ops = []
     for level in ("full", "public"):
-        rows = client.select(f"SELECT ?g WHERE {{ GRAPH <{CONTROL}> {{ {g} <{V}graph-{level}> ?g }} }}")
+        rows = client.select(
+            f"SELECT ?g WHERE {{ GRAPH <{CONTROL}> {{ {g} <{V}graph-{level}> ?g }} }}")
         names = names_for(gen, level, [r["g"].value for r in rows])  # type: ignore[union-attr]
         ops += [f"DROP SILENT GRAPH <{names.stored(n)}>" for n in sorted(names.graphs)]
         ops += [f"DROP SILENT GRAPH <{names.union}>",

@@ -69,9 +69,10 @@ _AZ_ASCII = str.maketrans({"ə": "a", "ı": "i", "ş": "sh", "ç": "ch", "ğ": "
                            "ü": "u", "x": "kh", "q": "g", "c": "j", "Ə": "A", "İ": "I",
                            "Ş": "Sh", "Ç": "Ch", "Ğ": "Gh", "Ö": "O", "Ü": "U", "X": "Kh",
                            "Q": "G", "C": "J"})
-_AZ_CYR = {"ya": "я", "yə": "я", "yu": "ю", "yü": "ю", "ye": "е", "yo": "ё", "a": "а", "b": "б", "c": "дж", "ç": "ч", "d": "д",
-           "e": "е", "ə": "а", "f": "ф", "g": "г", "ğ": "г", "h": "г", "x": "х", "ı": "ы",
-           "i": "и", "j": "ж", "k": "к", "q": "г", "l": "л", "m": "м", "n": "н", "o": "о",
+_AZ_CYR = {"ya": "я", "yə": "я", "yu": "ю", "yü": "ю", "ye": "е", "yo": "ё", "a": "а", "b": "б",
+           "c": "дж", "ç": "ч", "d": "д", "e": "е", "ə": "а", "f": "ф", "g": "г", "ğ": "г",
+           "h": "г", "x": "х", "ı": "ы", "i": "и", "j": "ж", "k": "к", "q": "г", "l": "л",
+           "m": "м", "n": "н", "o": "о",
            "ö": "ё", "p": "п", "r": "р", "s": "с", "ş": "ш", "t": "т", "u": "у", "ü": "ю",
            "v": "в", "y": "й", "z": "з"}
 _AZ_CYR_RE = re.compile("y[aəuüeo]|.", re.S)
@@ -190,7 +191,7 @@ def write_synthetic(persons: int, out_dir: Path, seed: int = 1) -> dict[str, int
     """Write a synthetic dataset of about `persons` people; returns the counts written."""
     if persons < 10:
         raise ValueError("a synthetic dataset needs at least 10 persons")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, not secrets: seeded on purpose)
     w = _Writer(rng)
     charges = charge_ids()
     weights = [1.0 / (i + 1) for i in range(len(charges))]  # a few articles dominate
@@ -229,7 +230,7 @@ def write_synthetic(persons: int, out_dir: Path, seed: int = 1) -> dict[str, int
         foreign = rng.random() < 0.04
         nation = rng.choice(FOREIGN) if foreign else HOME
         label, aliases, stem = w.name(cyrillic=nation in CYRILLIC_NATIONS)
-        exile = not foreign and rng.random() < 0.12
+        exile = not foreign and (rng.random() < 0.12 or len(targets) == 2)
         restricted = len(targets) % 50 == 1  # a protected witness or an unconfirmed arrest
         occupation = rng.choice(OCCUPATIONS)
         pid = w.entity(f"{stem}-{len(w.persons)}", "Person", label, aliases,
@@ -247,16 +248,19 @@ def write_synthetic(persons: int, out_dir: Path, seed: int = 1) -> dict[str, int
             w.claim(pid, "relative", rng.choice(targets)[0], src)
         targets.append((pid, exile, restricted))
 
-    # Cases: roughly half the targets are prosecuted, some together with others.
-    accused = [t for t in targets if rng.random() < 0.55] or targets[:1]
-    i, cases = 0, 0
-    while i < len(accused):
-        r = rng.random()
-        size = 1 if r < 0.7 else 2 if r < 0.85 else 3 if r < 0.95 else rng.randint(4, 6)
-        group, i = accused[i:i + size], i + size
-        _case(w, rng, cases, group, charges, weights, courts, bodies, judges, prosecutors,
-              lawyers, orgs)
-        cases += 1
+    # Cases: about half the residents are prosecuted, some together with others; most
+    # exiles too, in cases of their own, often in absentia.
+    accused = [t for t in targets if rng.random() < (0.8 if t[1] else 0.55)] or targets[:1]
+    cases = 0
+    for pool in ([t for t in accused if t[1]], [t for t in accused if not t[1]]):
+        i = 0
+        while i < len(pool):
+            r = rng.random()
+            size = 1 if r < 0.7 else 2 if r < 0.85 else 3 if r < 0.95 else rng.randint(4, 6)
+            group, i = pool[i:i + size], i + size
+            _case(w, rng, cases, group, charges, weights, courts, bodies, judges, prosecutors,
+                  lawyers, orgs, absentia=group[0][1] and (cases == 0 or rng.random() < 0.7))
+            cases += 1
     for j in range(max(1, persons // 100)):  # advocacy abroad: organisers, speakers, hosts
         when = _date(rng, 2015)
         ev = w.entity(f"advocacy-event-{j}", "AdvocacyEvent", f"Side event on repression {j}")
@@ -274,10 +278,9 @@ def write_synthetic(persons: int, out_dir: Path, seed: int = 1) -> dict[str, int
 def _case(w: _Writer, rng: random.Random, n: int, group: list[tuple[str, bool, bool]],
           charges: list[str], weights: list[float], courts: list[str], bodies: list[str],
           judges: list[str], prosecutors: list[str], lawyers: list[str],
-          orgs: list[str]) -> None:
+          orgs: list[str], absentia: bool) -> None:
     """One prosecution and its events: arrest, detention, trial, verdict, maybe an appeal."""
     lead = group[0][0]
-    absentia = all(exile for _, exile, _ in group) and rng.random() < 0.7
     start = _date(rng, 2008, 2024)
     case = w.entity(f"case-{n}-{lead.rsplit('-', 1)[0]}"[:90], "Case",
                     f"Case against {len(group)} defendant(s), {start.year}")
