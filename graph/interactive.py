@@ -122,7 +122,6 @@ def build_network(sub: Subgraph, physics: bool = True) -> Network:
             "size": 26 if is_focus else 14,
             "font": {"size": 16 if is_focus else 13, "face": "sans-serif",
                      "bold": is_focus},
-            "group": st.group,
         }
         if n in pos:
             opts["x"], opts["y"] = pos[n]

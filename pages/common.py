@@ -252,33 +252,29 @@ def type_caption(cls: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", cls).lower()
 
 
-def claims_table(claims: list[Any], subject: bool = False) -> None:
+def claims_table(claims: list[Any]) -> None:
     """Claims as a table: the fact, its value, and who says so (title, publisher, date, link)."""
     import pandas as pd
 
-    rows = []
-    for c in claims:
-        row = {"Subject": c.subject} if subject else {}
-        row.update({
-            "Fact": c.label,
-            "Value": c.value_label,
-            "Profile": entity_url(c.value) if c.is_entity else None,
-            "Date": c.date,
-            "Source": c.source.title,
-            "Publisher": c.source.publisher,
-            "Published": c.source.published,
-            "Link": c.source.url or None,
-            "Confidence": c.confidence,
-            "Note": c.note,
-        })
-        rows.append(row)
+    def cited(src: SourceInfo) -> str:
+        extra = ", ".join(x for x in (src.publisher, src.published) if x)
+        return f"{src.title} — {extra}" if extra else src.title
+
     st.dataframe(
-        pd.DataFrame(rows), hide_index=True, width="stretch",
+        pd.DataFrame([{
+            "Fact": cl.label, "Value": cl.value_label,
+            "Profile": entity_url(cl.value) if cl.is_entity else None,
+            "Date": cl.date, "Source": cited(cl.source), "Link": cl.source.url or None,
+            "Confidence": cl.confidence, "Note": cl.note} for cl in claims]),
+        hide_index=True, width="stretch", height="content", placeholder="",
         column_config={
-            "Profile": st.column_config.LinkColumn("Profile", display_text="open", width="small"),
-            "Link": st.column_config.LinkColumn("Link", display_text="source ↗", width="small"),
+            "Fact": st.column_config.TextColumn("Fact", width="small"),
             "Value": st.column_config.TextColumn("Value", width="medium"),
-            "Source": st.column_config.TextColumn("Source", width="medium"),
+            "Profile": st.column_config.LinkColumn("Profile", display_text="open", width=60),
+            "Date": st.column_config.TextColumn("Date", width=90),
+            "Source": st.column_config.TextColumn("Source", width="large"),
+            "Link": st.column_config.LinkColumn("Link", display_text="source ↗", width=80),
+            "Confidence": st.column_config.TextColumn("Confidence", width=90),
             "Note": st.column_config.TextColumn("Note", width="medium"),
         })
 

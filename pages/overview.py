@@ -68,7 +68,7 @@ with left:
     if frame.empty:
         st.caption("No charges recorded.")
     else:
-        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        st.dataframe(frame, hide_index=True, width="stretch", placeholder="", column_config={
             "Profile": st.column_config.LinkColumn("Profile", display_text="open")})
 
 with right:
@@ -85,7 +85,7 @@ with right:
             st.dataframe(pd.DataFrame([{
                 "Name": a.label, "Cases": a.cases, "Links": a.degree,
                 "Betweenness": a.betweenness, "Profile": c.entity_url(a.id)} for a in actors]),
-                hide_index=True, width="stretch", column_config={
+                hide_index=True, width="stretch", placeholder="", column_config={
                     "Profile": st.column_config.LinkColumn("Profile", display_text="open"),
                     "Betweenness": st.column_config.NumberColumn(format="%.3f")})
 

@@ -128,7 +128,7 @@ else:
         frame = pd.DataFrame([[display(t.subject, store.base), display(t.predicate, store.base),
                                display(t.object, store.base)] for t in result.triples],
                              columns=["subject", "predicate", "object"])
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder="", column_config={
         "profile": st.column_config.LinkColumn("profile", display_text="open")})
 
 cols = st.columns(4)

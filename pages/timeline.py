@@ -84,7 +84,7 @@ st.dataframe(pd.DataFrame([{
     "Sentence": sentence_text(e.sentence_months),
     "In absentia": "yes" if e.in_absentia else "",
     "Profile": c.entity_url(e.id)} for e in shown]) if shown else pd.DataFrame(),
-    hide_index=True, width="stretch",
+    hide_index=True, width="stretch", placeholder="",
     column_config={"Profile": st.column_config.LinkColumn("Profile", display_text="open")})
 
 # -- who was in custody on a date --------------------------------------------------------------
@@ -109,7 +109,7 @@ if held:
         "Until": (h.until or "") + (" (released)" if h.released else
                                     " (sentence ends)" if h.until else ""),
         "Profile": c.entity_url(h.person)} for h in held]),
-        hide_index=True, width="stretch",
+        hide_index=True, width="stretch", placeholder="",
         column_config={"Profile": st.column_config.LinkColumn("Profile", display_text="open")})
     st.metric("People in custody on this date", len(held))
 else:

@@ -45,7 +45,7 @@ st.dataframe(pd.DataFrame([{
     "Lives in": "; ".join(label for _, label in r.residence),
     "Cases": "; ".join(label for _, label in r.cases),
     "Profile": c.entity_url(r.person)} for r in rows]),
-    hide_index=True, width="stretch",
+    hide_index=True, width="stretch", placeholder="",
     column_config={"Profile": st.column_config.LinkColumn("Profile", display_text="open"),
                    "Cases": st.column_config.TextColumn("Cases", width="large")})
 
@@ -60,7 +60,7 @@ with right:
     st.subheader("By country of residence")
     st.dataframe(pd.DataFrame([{"Country": country, "People": len(people),
                                 "Who": ", ".join(people)} for country, people in groups]),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", placeholder="")
 
 st.subheader("Network of people, cases and states")
 sub = transnational_subgraph(g, [r.person for r in rows], max_nodes=c.MAX_NODES)
