@@ -9,19 +9,19 @@ import streamlit as st
 
 HERE = Path(__file__).resolve().parent
 
-# Emoji icons only: Streamlit fetches the favicon of a ":material/…:" icon from a Google CDN,
+# No page icons: Streamlit fetches the favicon of a ":material/…:" icon from a Google CDN,
 # and views must not make requests beyond this server.
-st.set_page_config(page_title="Repression graph", page_icon="🕸️", layout="wide")
+st.set_page_config(page_title="Repression graph", layout="wide")
 
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon="📊", default=True),
-    st.Page("pages/explore.py", title="Explore", icon="🔎"),
-    st.Page("pages/connections.py", title="Connections", icon="🔗"),
-    st.Page("pages/transnational.py", title="Transnational", icon="🌍"),
-    st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
-    st.Page("pages/sparql.py", title="SPARQL", icon="⌨️"),
+    st.Page("pages/overview.py", title="Overview", default=True),
+    st.Page("pages/explore.py", title="Explore"),
+    st.Page("pages/connections.py", title="Connections"),
+    st.Page("pages/transnational.py", title="Transnational"),
+    st.Page("pages/timeline.py", title="Timeline"),
+    st.Page("pages/sparql.py", title="SPARQL"),
 ]
 if (HERE / "pages" / "images.py").exists():  # written separately; the app works without it
-    pages.append(st.Page("pages/images.py", title="Images & exports", icon="🖼️"))
+    pages.append(st.Page("pages/images.py", title="Images & exports"))
 
 st.navigation(pages).run()

@@ -264,17 +264,17 @@ def claims_table(claims: list[Any]) -> None:
         pd.DataFrame([{
             "Fact": cl.label, "Value": cl.value_label,
             "Profile": entity_url(cl.value) if cl.is_entity else None,
-            "Date": cl.date, "Source": cited(cl.source), "Link": cl.source.url or None,
-            "Confidence": cl.confidence, "Note": cl.note} for cl in claims]),
+            "Date": cl.date, "Confidence": cl.confidence, "Source": cited(cl.source),
+            "Link": cl.source.url or None, "Note": cl.note} for cl in claims]),
         hide_index=True, width="stretch", height="content", placeholder="",
         column_config={
-            "Fact": st.column_config.TextColumn("Fact", width="small"),
+            "Fact": st.column_config.TextColumn("Fact", width=115),
             "Value": st.column_config.TextColumn("Value", width="medium"),
             "Profile": st.column_config.LinkColumn("Profile", display_text="open", width=60),
             "Date": st.column_config.TextColumn("Date", width=90),
             "Source": st.column_config.TextColumn("Source", width="large"),
             "Link": st.column_config.LinkColumn("Link", display_text="source ↗", width=80),
-            "Confidence": st.column_config.TextColumn("Confidence", width=90),
+            "Confidence": st.column_config.TextColumn("Confidence", width=85),
             "Note": st.column_config.TextColumn("Note", width="medium"),
         })
 

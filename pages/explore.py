@@ -88,7 +88,7 @@ if p.cases:
         role = f" — as {c.md(', '.join(block.roles))}" if block.roles else ""
         with st.expander(f"{c.md(block.label)}{role}", expanded=len(p.cases) <= 3):
             st.page_link("pages/explore.py", label="Open the case's profile",
-                         query_params={"entity": block.id}, icon="↗️")
+                         query_params={"entity": block.id})
             c.claims_table(block.claims)
 
 if p.events:

@@ -91,13 +91,11 @@ with right:
 
 st.subheader("Go further")
 links = st.columns(5)
-links[0].page_link("pages/explore.py", label="Explore a person", icon="🔎")
-links[1].page_link("pages/connections.py", label="Find connections",
-                   icon="🔗")
-links[2].page_link("pages/transnational.py", label="Transnational repression",
-                   icon="🌍")
-links[3].page_link("pages/timeline.py", label="Timeline and custody", icon="🗓️")
-links[4].page_link("pages/sparql.py", label="Query with SPARQL", icon="⌨️")
+links[0].page_link("pages/explore.py", label="Explore a person")
+links[1].page_link("pages/connections.py", label="Find connections")
+links[2].page_link("pages/transnational.py", label="Transnational repression")
+links[3].page_link("pages/timeline.py", label="Timeline and custody")
+links[4].page_link("pages/sparql.py", label="Query with SPARQL")
 
 with st.expander("Everything in the store, by type"):
     st.dataframe(pd.DataFrame([{"Type": c.type_caption(t), "Entities": n}
