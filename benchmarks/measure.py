@@ -29,6 +29,57 @@ def median_time(fn: Callable[[], Any], runs: int = 5, warmup: int = 1) -> tuple[
     return statistics.median(times), out
 
 
+def adaptive(fn: Callable[[], Any], runs: int) -> tuple[float, Any, int]:
+    """Median of `runs` timed calls after a warm-up call; fewer when the query is slow.
+
+    A warm-up over 1 s leaves one timed run; over 10 s the warm-up itself is the
+    measurement, so that a slow query at 1M costs one or two runs, not eight.
+    """
+    start = time.perf_counter()
+    out = fn()
+    first = time.perf_counter() - start
+    if first > 10:
+        return first, out, 1
+    n = runs if first < 1 else 1
+    seconds, out = median_time(fn, n, warmup=0)
+    return seconds, out, n
+
+
+def measure_local(store: Any, specs: list[tuple[str, str, dict]], runs: int) -> dict[str, dict]:
+    """Each query on the embedded store (trusted path, all rows), raw with the sandbox's
+    row cap, and through the sandbox's worker pool — interleaved run by run, so that
+    other load on the machine falls on all three alike."""
+    from graph.config import MAX_ROWS
+    from graph.sandbox import QueryPool
+
+    out: dict[str, dict] = {}
+    with QueryPool(str(store.path), workers=1, timeout=3600) as pool:
+        for name, text, bindings in specs:
+            calls = {"embedded": lambda tx=text, b=bindings: store.query(tx, b),
+                     "raw": lambda tx=text, b=bindings: store.query(tx, b, max_rows=MAX_ROWS),
+                     "pool": lambda tx=text, b=bindings: pool.run(tx, b)}
+            first, result, n = adaptive(calls["embedded"], runs)
+            rows = len(result)
+            times: dict[str, list[float]] = {k: [] for k in calls}
+            if n == 1 and first > 10:  # too slow to repeat: one run of each
+                times["embedded"].append(first)
+                for k in ("raw", "pool"):
+                    start = time.perf_counter()
+                    calls[k]()
+                    times[k].append(time.perf_counter() - start)
+            else:
+                for k in ("raw", "pool"):
+                    calls[k]()  # warm-up (the pool's worker has its own caches)
+                for _ in range(n):
+                    for k, fn in calls.items():
+                        start = time.perf_counter()
+                        fn()
+                        times[k].append(time.perf_counter() - start)
+            out[name] = {k: statistics.median(v) for k, v in times.items()}
+            out[name].update(rows=rows, n=n)
+    return out
+
+
 def child(step: str, *args: str, timeout: float = 3600, env: dict | None = None) -> dict:
     """Run benchmarks/steps.py STEP in a fresh interpreter; its JSON answer."""
     proc = subprocess.run([sys.executable, str(HERE / "steps.py"), step, *args],

@@ -14,23 +14,22 @@ next to each number with PASS/FAIL; the tables also go to docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
+import psutil
 import pyoxigraph as ox
-from measure import child, child_median, median_time, rdflib_baseline
+from measure import adaptive, child, child_median, measure_local, median_time, rdflib_baseline
 from report import FAIL, INFO, PASS, SizeReport, Table, fmt_mb, fmt_s, machine, write_docs
-from server import oxigraph_server
-from server import query as http_query
+from server import server_queries
 
-from graph.config import DEFAULT_DATA, MAX_ROWS, PROJECT_ROOT
+from graph.config import DEFAULT_DATA, PROJECT_ROOT
 from graph.network import Subgraph, ego_network, project
 from graph.query import bind, saved_queries
-from graph.sandbox import QueryPool
 from graph.store import EmbeddedStore, open_store
 from graph.synth import write_synthetic
 
@@ -74,6 +73,7 @@ def interactive_html(sub: Subgraph) -> tuple[str, str]:
 
 def bench_size(size: str, args: argparse.Namespace) -> SizeReport:
     persons = SIZES[size]
+    load_before = os.getloadavg()[0]
     work = args.workdir / size
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -94,7 +94,8 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeReport:
     loc = work / "store"
     print(f"[{size}] building ...", flush=True)
     b = child_median("build", str(data), str(loc), "auto", runs=3 if small else 1)
-    b_raw = child("build", str(data), str(loc), "noshacl")
+    b_raw = b if b["shacl"].startswith("skipped") else child("build", str(data), str(loc),
+                                                               "noshacl")
     full = open_store(str(loc), full=True)
     assert isinstance(full, EmbeddedStore)
     quads = int(full.meta["triples"]["full"])  # type: ignore[index]
@@ -126,29 +127,28 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeReport:
     # -- saved queries ---------------------------------------------------------------
     focus = pick_focus(full)
     notes.append(f"parameterised queries and views use the entity `{focus}`")
-    saved = saved_queries()
-    specs = []
-    for name, sq in saved.items():
-        bindings = bind({"id": focus}, sq, full.base) if sq.params else {}
-        specs.append((name, sq.text, bindings))
+    specs = [(name, sq.text, bind({"id": focus}, sq, full.base) if sq.params else {})
+             for name, sq in saved_queries().items()]
     print(f"[{size}] saved queries: embedded, sandbox, server ...", flush=True)
-    embedded, raw_capped, pooled, served, rows = {}, {}, {}, {}, {}
-    for name, text, bindings in specs:
-        embedded[name], res = median_time(lambda tx=text, b=bindings: full.query(tx, b), runs)
-        rows[name] = len(res)
-        raw_capped[name], _ = median_time(
-            lambda tx=text, b=bindings: full.query(tx, b, max_rows=MAX_ROWS), runs)
-    with QueryPool(str(full.path), workers=1, timeout=600) as pool:
-        for name, text, bindings in specs:
-            pooled[name], _ = median_time(lambda tx=text, b=bindings: pool.run(tx, b), runs)
-    with oxigraph_server(full.path) as url:
-        for name, text, bindings in specs:
-            served[name], _ = median_time(lambda tx=text, b=bindings: http_query(url, tx, b), runs)
+    local = measure_local(full, specs, runs)
+    served: dict[str, float] = {}
+    try:
+        remote = quads <= args.remote_max_quads
+        with server_queries(data, full.path, work, remote) as (run_remote, how, loaded):
+            for name, text, bindings in specs:
+                served[name] = adaptive(lambda tx=text, b=bindings: run_remote(tx, b), runs)[0]
+        notes.append(f"Oxigraph server column: {how}")
+        if loaded is not None:
+            t.add("build into an Oxigraph server (repgraph build --store URL)", fmt_s(loaded),
+                  "", INFO)
+    except Exception as exc:  # a server problem must not cost the rest of the run
+        notes.append(f"Oxigraph server column failed: {type(exc).__name__}: {str(exc)[:200]}")
 
-    print(f"[{size}] rdflib baseline (cap {args.cap:g} s) ...", flush=True)
-    base = rdflib_baseline(nq, [{"name": n, "text": tx, "bindings": {k: v.value for k, v in
-                                                                       b.items()}}
-                                for n, tx, b in specs], work, args.cap, args.load_cap)
+    cap = args.target_cap if size == "100k" else args.cap
+    print(f"[{size}] rdflib baseline (cap {cap:g} s) ...", flush=True)
+    base = rdflib_baseline(nq, [{"name": n, "text": tx,
+                                 "bindings": {k: v.value for k, v in b.items()}}
+                                for n, tx, b in specs], work, cap, args.load_cap)
     if base["load_capped"]:
         t.add("rdflib in-memory store: load the N-Quads", f"> {fmt_s(args.load_cap)} (capped)",
               "", INFO)
@@ -158,50 +158,54 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeReport:
     if base.get("error"):
         notes.append(f"rdflib baseline failed: {base['error'][-300:]}")
 
-    q = Table("Saved queries (median of "
-              f"{runs} after a warm-up; rdflib capped at {args.cap:g} s)",
+    q = Table(f"Saved queries (median of up to {runs} runs after a warm-up, 1 run when a run "
+              f"takes over 1 s; rdflib capped at {cap:g} s)",
               ["query", "rows", "embedded", "target", "verdict", "sandbox: raw → pool",
                "≤ 1.5×raw+20ms", "Oxigraph server", "rdflib in-memory", "× faster than rdflib"])
     slowest_base = 0.0
     for name, _, _ in specs:
+        m = local[name]
         limit = (0.1 if size == "100k" else 0.02 if size == "1M" and name in ENTITY_QUERIES
                  else 1.0 if size == "1M" else None)
-        sb_ok = pooled[name] <= 1.5 * raw_capped[name] + 0.02
+        sb_ok = m["pool"] <= 1.5 * m["raw"] + 0.02
         r = base["queries"].get(name)
         if r is None:
             rd = "not run (load capped)" if base["load_capped"] else "failed"
             ratio, rd_s = "", 0.0
         elif "capped" in r:
             rd_s = r["capped"]
-            rd, ratio = f"> {fmt_s(rd_s)}", f"> {rd_s / embedded[name]:,.0f}×"
+            rd, ratio = f"> {fmt_s(rd_s)}", f"> {rd_s / m['embedded']:,.0f}×"
         elif "error" in r:
             rd, ratio, rd_s = f"error: {r['error'][:60]}", "", 0.0
         else:
             rd_s = r["median"]
-            rd, ratio = fmt_s(rd_s), f"{rd_s / embedded[name]:,.0f}×"
+            rd, ratio = fmt_s(rd_s), f"{rd_s / m['embedded']:,.0f}×"
         slowest_base = max(slowest_base, rd_s)
-        q.add(name, rows[name], fmt_s(embedded[name]), f"< {fmt_s(limit)}" if limit else "",
-              verdict(embedded[name] < limit) if limit else INFO,
-              f"{fmt_s(raw_capped[name])} → {fmt_s(pooled[name])}", verdict(sb_ok),
-              fmt_s(served[name]), rd, ratio)
+        q.add(name, m["rows"], fmt_s(m["embedded"]) + ("" if m["n"] > 1 else " (1 run)"),
+              f"< {fmt_s(limit)}" if limit else "",
+              verdict(m["embedded"] < limit) if limit else INFO,
+              f"{fmt_s(m['raw'])} → {fmt_s(m['pool'])}", verdict(sb_ok),
+              fmt_s(served.get(name)), rd, ratio)
     report.tables.append(q)
-    worst = max(embedded.values())
+    worst = max(m["embedded"] for m in local.values())
     capped_any = any("capped" in r for r in base["queries"].values())
+    ratio_ok: bool | None = None
+    if size == "100k" and slowest_base:
+        ratio_ok = slowest_base / worst >= 1000
+        if not ratio_ok and capped_any:
+            ratio_ok = None  # a lower bound below the target proves nothing either way
     t.add("slowest baseline query ÷ slowest saved query (embedded)",
           f"{'> ' if capped_any else ''}{slowest_base / worst:,.0f}× "
-          f"({fmt_s(slowest_base)} ÷ {fmt_s(worst)})", "≥ 1000× at 100k",
-          verdict(slowest_base / worst >= 1000) if size == "100k" and slowest_base else INFO)
+          f"({fmt_s(slowest_base)} ÷ {fmt_s(worst)})", "≥ 1000× at 100k", verdict(ratio_ok))
 
     # -- network views -------------------------------------------------------------------
     print(f"[{size}] projection, ego network, image, app ...", flush=True)
+    rss_before = psutil.Process().memory_info().rss
     proj, g = median_time(lambda: project(full), runs=3 if quads < 500_000 else 1, warmup=0)
-    tracemalloc.start()
-    project(full)
-    _, heap = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    grown = (psutil.Process().memory_info().rss - rss_before) / 2**20
     t.add("NetworkX projection (hand-written SPARQL)",
           f"{fmt_s(proj)} ({g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges), "
-          f"peak Python heap {fmt_mb(heap / 2**20)}", "< 0.3 s at 100k",
+          f"process memory +{grown:,.0f} MB", "< 0.3 s at 100k",
           verdict(proj < 0.3) if size == "100k" else INFO)
 
     def ego() -> tuple[int, int, str]:
@@ -237,6 +241,9 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeReport:
             t.add("app cold start to first page", f"failed: {str(exc)[-120:]}", "", INFO)
     else:
         t.add("app cold start to first page", "not measured: app.py missing", "", INFO)
+    notes.append(f"measured {time.strftime('%Y-%m-%d %H:%M')} UTC; 1-minute load average "
+                 f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after this size "
+                 f"({os.cpu_count()} cores; other work on the machine inflates timings)")
     return report
 
 
@@ -244,10 +251,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="shipped,10k,100k,1M",
                     help=f"comma-separated, from {', '.join(SIZES)}")
-    ap.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
+    ap.add_argument("--runs", type=int, default=7, help="timed runs per query (median)")
     ap.add_argument("--cap", type=float, default=60.0, help="rdflib time cap per query (s)")
+    ap.add_argument("--target-cap", type=float, default=300.0,
+                    help="rdflib cap at 100k, where the 1000× target needs the slowest time")
     ap.add_argument("--load-cap", type=float, default=600.0, help="rdflib load cap (s)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--remote-max-quads", type=int, default=200_000,
+                    help="above this, the server column serves the built folder read-only "
+                         "instead of loading a server through `repgraph build --store URL`")
     ap.add_argument("--workdir", type=Path,
                     default=Path(tempfile.gettempdir()) / "repgraph-bench",
                     help="scratch space for sheets and stores (several GB at 1M)")

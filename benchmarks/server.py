@@ -9,6 +9,7 @@ protocol has no bindings — which is what a remote client of a saved query does
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -18,9 +19,10 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -97,3 +99,48 @@ def query(url: str, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]
     with _OPENER.open(req, timeout=timeout) as resp:
         answer = json.loads(resp.read())
     return len(answer["results"]["bindings"]) if "results" in answer else 1
+
+
+def _test_servers() -> Any:
+    """tests/servers.py (start and stop real engines), loaded by path: tests/ is no package."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "servers.py"
+    spec = importlib.util.spec_from_file_location("repgraph_test_servers", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def server_queries(data: Path, store_dir: Path, work: Path, remote: bool = True) -> Iterator[
+        tuple[Callable[[str, Mapping[str, Any]], object], str, float | None]]:
+    """A query function on an Oxigraph server holding the same data, how it was set up,
+    and the time the build took to load the server (None when it serves the built folder).
+
+    The deployment path first: `repgraph build --store URL` into `oxigraph serve` and
+    graph.remote.RemoteStore on top (query rewriting, pinned dataset, results renamed
+    back). Without graph.remote (or with remote=False: loading a server through the
+    build takes minutes at 1M), `oxigraph serve-read-only` over the built full store.
+    """
+    servers = None
+    if remote:
+        try:
+            servers = _test_servers()
+            from graph.build import build
+            from graph.store import open_store
+        except ImportError:
+            servers = None
+    if servers is not None:
+        with servers.running("oxigraph", work / "oxigraph-server") as srv:
+            start = time.perf_counter()
+            build([data], srv.url)
+            loaded = time.perf_counter() - start
+            remote = open_store(srv.url, full=True)
+            yield (lambda text, b: remote.query(text, b)), "graph.remote.RemoteStore on " \
+                "`oxigraph serve` (built with `repgraph build --store URL`)", loaded
+        return
+    with oxigraph_server(store_dir) as url:
+        yield (lambda text, b: query(url, text, b)), "`oxigraph serve-read-only` over the " \
+            "built full store, parameters as VALUES", None

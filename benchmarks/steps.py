@@ -69,7 +69,7 @@ def app(location: str) -> dict:
     os.chdir(ROOT)
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
     at.run()
     errors = [str(e.value)[:200] for e in at.exception]
     shown = len(at.markdown) + len(at.metric) + len(at.dataframe) + len(at.title)

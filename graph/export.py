@@ -84,15 +84,21 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def download_name(store: GraphStore, fmt: str) -> tuple[str, str]:
+    """(file name, media type) of a format's download, known before it is generated."""
+    ex = _get(fmt)
+    stem = f"repression-graph-{store.level}"
+    if ex.bundle:
+        return f"{stem}-{fmt}.zip", "application/zip"
+    return f"{stem}{ex.suffix}", ex.media_type
+
+
 def export_bytes(store: GraphStore, fmt: str) -> tuple[str, bytes, str]:
     """(file name, data, media type) for one download: the main file, or a zip for bundles."""
     ex = _get(fmt)
     files = ex.files(store)
-    stem = f"repression-graph-{store.level}"
-    if ex.bundle:
-        return f"{stem}-{fmt}.zip", zip_bytes(files), "application/zip"
-    first = next(iter(files))
-    return f"{stem}{ex.suffix}", files[first], ex.media_type
+    name, media = download_name(store, fmt)
+    return name, zip_bytes(files) if ex.bundle else files[next(iter(files))], media
 
 
 def export(store: GraphStore, fmt: str, out: Path) -> Path:

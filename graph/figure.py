@@ -3,9 +3,7 @@
 The page is composed top to bottom — title, subtitle, legend, the network, the
 caption block (every source behind an edge shown, numbered, then the dataset's
 date and visibility level) — so the legend and caption never cover a node.
-Labels keep their original script: the font is the DejaVu Sans file shipped with
-matplotlib (it has Azerbaijani letters and Cyrillic), loaded by path so every
-machine draws with the same glyphs.
+Labels keep their original script (graph.page holds the font and the sizes).
 
 Output is deterministic: seeded layouts, sorted iteration, a fixed SVG hash salt,
 text kept as text in SVG (`svg.fonttype = none`, so labels are searchable and
@@ -16,143 +14,42 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+import threading
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.text import Text
 
-from graph.layout import (
-    Area,
-    Box,
-    force_layout,
-    grouped_layout,
-    layered_layout,
-    overlap_area,
-    place_edge_labels,
-)
+from graph.layout import force_layout, grouped_layout, layered_layout
+from graph.overlap import Area, Box, overlap_area, place_edge_labels
+from graph.page import SIZES, TEXT_COLOUR, Page, Size, font, wrap_label
 from graph.render import View
 from graph.style import FOCUS_COLOUR, legend, style_for
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-FONT_FILE = FONT_DIR / "DejaVuSans.ttf"
-BOLD_FILE = FONT_DIR / "DejaVuSans-Bold.ttf"
 #: Relations whose edge label reads from object to subject ("X defendant in CASE").
 READ_BACKWARDS = frozenset({"defendant", "participant"})
 RESTRICTED_COLOUR = "#C00000"
 EDGE_COLOUR = "#8C8C8C"
-TEXT_COLOUR = "#1A1A1A"
-RC = {"svg.hashsalt": "repression-graph", "svg.fonttype": "none", "pdf.fonttype": 42,
-      "path.simplify": False, "svg.image_inline": True}
-
-
-@dataclass(frozen=True)
-class Size:
-    """A page size and the type sizes (points) that read well on it."""
-
-    width: float   # inches
-    height: float
-    dpi: int       # raster resolution for PNG
-    margin: float
-    title: float
-    subtitle: float
-    legend: float
-    node: float
-    edge: float
-    caption: float
-    marker: float  # marker diameter, points
-    wrap: int      # characters per label line
-
-
-SIZES = {
-    # 1200 × 675 px: shared on social media, seen small — large type, fewer words
-    "card": Size(12.0, 6.75, 100, 0.28, 21, 11.5, 10, 9.5, 7.5, 7.5, 15, 20),
-    # 1920 × 1080 px
-    "slide": Size(19.2, 10.8, 100, 0.4, 30, 15, 13, 12, 9.5, 9.5, 20, 22),
-    # A4 portrait, vector in SVG and PDF (PNG at 200 dpi)
-    "a4": Size(8.27, 11.69, 200, 0.45, 16, 9, 8, 7.5, 6, 6.2, 11, 22),
+#: No dates or tool versions in the files, so that identical input gives identical bytes.
+_METADATA: dict[str, dict[str, str | None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
 }
-
-
-@lru_cache(maxsize=64)
-def font(size: float, bold: bool = False) -> FontProperties:
-    return FontProperties(fname=str(BOLD_FILE if bold else FONT_FILE), size=size)
-
-
-def missing_glyphs(text: str) -> set[str]:
-    """Characters of `text` the image font cannot draw (they would show as boxes)."""
-    cmap = _charmap()
-    return {c for c in text if not c.isspace() and ord(c) not in cmap}
-
-
-@lru_cache(maxsize=1)
-def _charmap() -> frozenset[int]:
-    from matplotlib.ft2font import FT2Font
-
-    return frozenset(FT2Font(str(FONT_FILE)).get_charmap())
-
-
-def _wrap(text: str, width: int, lines: int = 3) -> str:
-    out = textwrap.wrap(" ".join(text.split()), width=width, break_long_words=True) or [""]
-    if len(out) > lines:
-        out = out[:lines]
-        out[-1] = out[-1][: max(1, width - 1)].rstrip() + "…"
-    return "\n".join(out)
-
-
-class _Page:
-    """One figure being composed; measures text with the Agg renderer in inches."""
-
-    def __init__(self, size: Size) -> None:
-        self.size = size
-        self.fig = Figure(figsize=(size.width, size.height), dpi=size.dpi)
-        FigureCanvasAgg(self.fig)
-        self.renderer = self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
-
-    def extent(self, artist: object) -> tuple[float, float]:
-        bb = artist.get_window_extent(self.renderer)  # type: ignore[attr-defined]
-        return bb.width / self.size.dpi, bb.height / self.size.dpi
-
-    def text_width(self, text: str, prop: FontProperties) -> float:
-        w, _, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
-        return w / self.size.dpi
-
-    def fit_line(self, text: str, prop: FontProperties, width: float) -> str:
-        """Clip one line to a width (inches) with an ellipsis."""
-        if self.text_width(text, prop) <= width:
-            return text
-        lo, hi = 0, len(text)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.text_width(text[:mid] + "…", prop) <= width:
-                lo = mid
-            else:
-                hi = mid - 1
-        return text[:lo].rstrip() + "…"
-
-    def wrap_to(self, text: str, prop: FontProperties, width: float, lines: int) -> list[str]:
-        words, out, line = text.split(), [], ""
-        for word in words:
-            trial = f"{line} {word}".strip()
-            if line and self.text_width(trial, prop) > width:
-                out.append(line)
-                line = word
-            else:
-                line = trial
-        if line:
-            out.append(line)
-        if len(out) > lines:
-            out = out[:lines]
-            out[-1] = self.fit_line(out[-1] + " …", prop, width)
-        return [self.fit_line(x, prop, width) for x in out]
+#: rc_context changes process-wide settings: one render at a time (the app renders in threads).
+_LOCK = threading.Lock()
+RC: dict[str, Any] = {
+    "text.parse_math": False,  # "$5 bail" is text, never mathtext
+    "text.usetex": False,
+    "svg.hashsalt": "repression-graph",  # stable ids in the SVG
+    "svg.fonttype": "none",  # text stays text: searchable, translatable, testable
+    "pdf.fonttype": 42,  # embedded TrueType: text can be selected and copied
+    "path.simplify": False,
+}
 
 
 #: Markers that look small at the same nominal size as a circle.
@@ -163,7 +60,7 @@ def _marker(m: str) -> str:
     return "o" if m == "." else m
 
 
-def _header(page: _Page, view: View) -> float:
+def _header(page: Page, view: View) -> float:
     """Title, subtitle and legend; returns the header's height in inches."""
     s, fig = page.size, page.fig
     W, H = s.width, s.height
@@ -181,7 +78,7 @@ def _header(page: _Page, view: View) -> float:
                for st in legend({d["type"] for _, d in view.sub.graph.nodes(data=True)})]
     if view.sub.focus:
         entries.append(("o", "white", FOCUS_COLOUR, 2.5, "Focus"))
-    if view.restricted:
+    if view.restricted or view.restricted_links:
         entries.append(("o", "white", RESTRICTED_COLOUR, 2.0, "Restricted — not for publication"))
     # A flowing row (wrapping when full), drawn by hand so entries read left to right.
     prop = font(s.legend)
@@ -203,7 +100,7 @@ def _header(page: _Page, view: View) -> float:
     return H - y
 
 
-def _caption(page: _Page, view: View) -> float:
+def _caption(page: Page, view: View) -> float:
     """Numbered sources in columns and the dataset line; returns the block's height."""
     s, fig = page.size, page.fig
     W = s.width
@@ -218,12 +115,13 @@ def _caption(page: _Page, view: View) -> float:
     budget = max(1, int((max_h - 3 * line_h) / line_h))
     lines = [c.short() for c in cites]
     if math.ceil(len(cites) / cols) > budget or s.height < 7:  # a card gets the short form
-        cols = min(8, cols * 2)
-        col_w = (inner - 0.25 * (cols - 1)) / cols
         lines = [c.short(False) for c in cites]
+        widest = max(page.text_width(t, prop) for t in lines)
+        cols = max(1, min(8, int((inner + 0.25) / (widest + 0.25))))
+        col_w = (inner - 0.25 * (cols - 1)) / cols
     if math.ceil(len(lines) / cols) > budget:  # too many even so: list as many as fit
         fit = budget * cols - 1
-        lines = lines[:fit] + [f"+ {len(cites) - fit} more sources (in the data export)"]
+        lines = [*lines[:fit], f"+ {len(cites) - fit} more sources (in the data export)"]
     lines = [page.fit_line(t, prop, col_w) for t in lines]
     rows = math.ceil(len(lines) / cols) if lines else 0
     height = (rows + (2 if lines else 0) + 1) * line_h + 0.1
@@ -247,21 +145,22 @@ def _caption(page: _Page, view: View) -> float:
     return top
 
 
-def _edges(view: View) -> list[tuple[str, str, str, bool, list[int]]]:
-    """One drawn edge per node pair: (from, to, label, arrow, refs), in reading direction."""
+def _edges(view: View) -> list[tuple[str, str, str, bool, list[int], bool]]:
+    """One drawn edge per node pair: (from, to, label, arrow, refs, restricted), read forwards."""
     g = view.sub.graph
-    pairs: dict[tuple[str, str], list[tuple[str, str, str, list[int]]]] = {}
+    pairs: dict[tuple[str, str], list[tuple[str, str, str, list[int], bool]]] = {}
     for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3]):
         a, b = (v, u) if k in READ_BACKWARDS else (u, v)
         pairs.setdefault((min(a, b), max(a, b)), []).append(
-            (a, b, str(d.get("label") or k), view.edge_refs.get((u, v, k), [])))
+            (a, b, str(d.get("label") or k), view.edge_refs.get((u, v, k), []),
+             (u, v, k) in view.restricted_links))
     out = []
     for (lo, hi), links in sorted(pairs.items()):
-        dirs = {(a, b) for a, b, _, _ in links}
+        dirs = {(a, b) for a, b, *_ in links}
         a, b = next(iter(dirs)) if len(dirs) == 1 else (lo, hi)
-        label = " · ".join(dict.fromkeys(lab for _, _, lab, _ in links))
-        refs = sorted({r for *_, rs in links for r in rs})
-        out.append((a, b, label, len(dirs) == 1, refs))
+        label = " · ".join(dict.fromkeys(lab for _, _, lab, _, _ in links))
+        refs = sorted({r for _, _, _, rs, _ in links for r in rs})
+        out.append((a, b, label, len(dirs) == 1, refs, any(x[4] for x in links)))
     return out
 
 
@@ -281,7 +180,7 @@ def _refs(refs: list[int]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
-def _measure(page: _Page, ax: Axes, view: View, scale: float
+def _measure(page: Page, ax: Axes, view: View, scale: float
              ) -> tuple[dict[str, tuple[Text, float]], dict[str, Box]]:
     """Create every node label at a type scale and measure each node's footprint."""
     s = page.size
@@ -290,9 +189,9 @@ def _measure(page: _Page, ax: Axes, view: View, scale: float
     texts, boxes = {}, {}
     for n in sorted(g):
         d = g.nodes[n]
-        label = _wrap(d.get("label") or n, s.wrap)
+        label = wrap_label(d.get("label") or n, s.wrap)
         if n in view.notes:
-            label += "\n" + _wrap(view.notes[n], s.wrap + 4, 1)
+            label += "\n" + wrap_label(view.notes[n], s.wrap + 4, 1)
         t = ax.text(0, 0, label, fontproperties=font(s.node * scale, n in focus), ha="center",
                     va="top", color=TEXT_COLOUR, zorder=5, linespacing=1.1,
                     bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none",
@@ -304,7 +203,7 @@ def _measure(page: _Page, ax: Axes, view: View, scale: float
     return texts, boxes
 
 
-def _network(page: _Page, view: View, top: float, bottom: float) -> None:
+def _network(page: Page, view: View, top: float, bottom: float) -> None:
     s, fig = page.size, page.fig
     g = view.sub.graph
     W, H = s.width, s.height
@@ -332,6 +231,7 @@ def _network(page: _Page, view: View, top: float, bottom: float) -> None:
         elif view.layout == "countries":
             pos, rects, fits = grouped_layout(g, view.groups, boxes, area,
                                               header=s.legend / 72 * 1.5)
+            fits = fits and overlap_area(pos, boxes) < 1e-3
         else:
             pos = force_layout(g, boxes, area,
                                anchor=view.sub.focus[0] if view.sub.focus else None)
@@ -355,7 +255,7 @@ def _network(page: _Page, view: View, top: float, bottom: float) -> None:
     _draw_edges(page, ax, view, pos, texts, boxes, area, scale, titles)
 
 
-def _draw_nodes(ax: object, view: View, pos: dict, texts: dict, s: Size, scale: float) -> None:
+def _draw_nodes(ax: Axes, view: View, pos: dict, texts: dict, s: Size, scale: float) -> None:
     g = view.sub.graph
     focus = set(view.sub.focus)
     for n in sorted(g):
@@ -374,17 +274,19 @@ def _draw_nodes(ax: object, view: View, pos: dict, texts: dict, s: Size, scale: 
         t.set_position((x, y - r - 0.03))
 
 
-def _draw_edges(page: _Page, ax: Axes, view: View, pos: dict, texts: dict, boxes: dict,
+def _draw_edges(page: Page, ax: Axes, view: View, pos: dict, texts: dict, boxes: dict,
                 area: Area, scale: float, titles: list[tuple[float, float, float, float]]
                 ) -> None:
     s = page.size
     edges = _edges(view)
     show_refs = s.width > 13 or s.height > s.width
     labels, sizes, segments = [], [], []
-    for a, b, label, arrow, refs in edges:
+    for a, b, label, arrow, refs, secret in edges:
         ra, rb = texts[a][1], texts[b][1]
         patch = FancyArrowPatch(pos[a], pos[b], arrowstyle="-|>" if arrow else "-",
-                                mutation_scale=7 + 3 * scale, color=EDGE_COLOUR,
+                                mutation_scale=7 + 3 * scale,
+                                color=RESTRICTED_COLOUR if secret else EDGE_COLOUR,
+                                linestyle="--" if secret else "-",
                                 linewidth=0.9, shrinkA=ra * 72 + 1.5, shrinkB=rb * 72 + 1.5,
                                 zorder=2)
         ax.add_patch(patch)  # type: ignore[attr-defined]
@@ -397,8 +299,11 @@ def _draw_edges(page: _Page, ax: Axes, view: View, pos: dict, texts: dict, boxes
         labels.append(t)
         sizes.append((w, h))
         segments.append((pos[a], pos[b]))
-    obstacles = [(pos[n][0] - b.width / 2, pos[n][1] - b.below, pos[n][0] + b.width / 2,
-                  pos[n][1] + b.above) for n, b in sorted(boxes.items())] + titles
+    obstacles = list(titles)
+    for n, b in sorted(boxes.items()):  # the marker, and the name printed under it
+        (x, y), r = pos[n], texts[n][1]
+        obstacles.append((x - r, y - r, x + r, y + r))
+        obstacles.append((x - b.width / 2, y - b.below, x + b.width / 2, y - r))
     for t, where in zip(labels, place_edge_labels(segments, sizes, obstacles, area), strict=True):
         if where is None:
             t.remove()
@@ -408,7 +313,7 @@ def _draw_edges(page: _Page, ax: Axes, view: View, pos: dict, texts: dict, boxes
 
 def draw(view: View, size: str) -> Figure:
     """Compose the page for a view at a size (card, slide, a4)."""
-    page = _Page(SIZES[size])
+    page = Page(SIZES[size])
     top = _header(page, view)
     bottom = _caption(page, view)
     _network(page, view, top, bottom + 0.05)
@@ -417,13 +322,10 @@ def draw(view: View, size: str) -> Figure:
 
 def figure_bytes(view: View, fmt: str, size: str) -> bytes:
     """PNG, SVG or PDF bytes, byte-identical for identical input (no dates, fixed hash salt)."""
-    with matplotlib.rc_context(RC):
+    with _LOCK, matplotlib.rc_context(RC):  # type: ignore[arg-type]  # keys checked at run time
         fig = draw(view, size)
         buf = io.BytesIO()
-        meta: dict[str, str | None] = {"png": {"Software": None},  # type: ignore[dict-item]
-                                       "svg": {"Date": None, "Creator": None},
-                                       "pdf": {"CreationDate": None, "ModDate": None,
-                                               "Producer": None, "Creator": None}}[fmt]
+        meta = _METADATA[fmt]
         fig.savefig(buf, format=fmt, dpi=SIZES[size].dpi, metadata=meta,
                     facecolor="white")
     return buf.getvalue()

@@ -25,6 +25,7 @@ from followthemoney.proxy import EntityProxy
 
 from graph.network import network_for
 from graph.ontology import schema
+from graph.results import plain
 from graph.store import GraphStore
 
 PREFIX = "repgraph-"
@@ -58,6 +59,10 @@ def schema_for(cls: str) -> str | None:
     return None
 
 
+def _text(term: object) -> str:
+    return plain(term) or ""  # type: ignore[arg-type]
+
+
 def _eid(ident: str) -> str:
     return PREFIX + ident
 
@@ -68,17 +73,17 @@ def entities(store: GraphStore) -> list[EntityProxy]:
     base = store.base
     facts: dict[str, dict[str, list[str]]] = {}
     for s_, p, o in store.query(_LITERALS).rows:
-        facts.setdefault(s_.value[len(base):], {}).setdefault(  # type: ignore[union-attr]
-            p.value.rsplit("#", 1)[-1], []).append(o.value)  # type: ignore[union-attr]
+        facts.setdefault(_text(s_)[len(base):], {}).setdefault(
+            _text(p).rsplit("#", 1)[-1], []).append(_text(o))
     out: dict[str, EntityProxy] = {}
     for row in store.query(_DOCS % base).rows:
         doc = model.make_entity("Document")
-        doc.id = _eid(row[0].value[len(base):])  # type: ignore[union-attr]
-        doc.add("title", row[1].value)  # type: ignore[union-attr]
+        doc.id = _eid(_text(row[0])[len(base):])
+        doc.add("title", _text(row[1]))
         for prop, term in (("sourceUrl", row[2]), ("publisher", row[3]),
                            ("publishedAt", row[4])):
             if term is not None:
-                doc.add(prop, term.value)
+                doc.add(prop, _text(term))
         out[doc.id] = doc
     for n, d in sorted(g.nodes(data=True)):
         name = schema_for(d["type"])
@@ -154,10 +159,11 @@ def _edge(g: nx.MultiDiGraph, out: dict[str, EntityProxy], u: str, v: str, k: st
         return
     if rel is None:
         return
-    rel.id = f"{PREFIX}{k}-{rel.make_id(k, u, v)[:20]}"
+    rel_id = f"{PREFIX}{k}-{(rel.make_id(k, u, v) or '')[:20]}"
+    rel.id = rel_id
     rel.add("proof", proof)
     rel.add("date", d.get("dates") or [])
-    out[rel.id] = rel  # type: ignore[index]
+    out[rel_id] = rel
 
 
 def ftm_lines(store: GraphStore) -> dict[str, bytes]:

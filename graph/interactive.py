@@ -14,8 +14,9 @@ tooltips are passed as plain text: HTML-escaping them as well would show `&lt;`
 to the reader.  The title and legend, which are HTML, are escaped with html.escape.
 
 Physics runs until vis-network reports stabilisation and is then switched off, so
-a view stops moving and costs no CPU; start positions come from a seeded
-NetworkX layout, so the same view looks the same every time.
+a view stops moving and costs no CPU; vis-network's layout is seeded, so the same
+view looks the same every time.  Without physics (exports that must not move), the
+positions come from a seeded NetworkX spring layout instead.
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ def build_network(sub: Subgraph, physics: bool = True) -> Network:
     g = sub.graph
     net = Network(directed=True, height="100%", width="100%", cdn_resources="in_line")
     focus = set(sub.focus)
-    pos = _positions(g)
+    # With physics the browser lays the graph out (seeded, so the same view looks the same);
+    # a spring layout here would cost seconds at 500 nodes.  Without physics, we place nodes.
+    pos = {} if physics else _positions(g)
     for n in sorted(g.nodes):
         d = g.nodes[n]
         st = style_for(d.get("type", "Entity"))

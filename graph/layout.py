@@ -1,4 +1,4 @@
-"""Seeded layouts for static network images, and the overlap removal that keeps labels legible.
+"""Seeded layouts for static network images (overlap removal is graph.overlap's).
 
 Every function here works in inches on the drawing area, so that a node's footprint
 (its marker plus the label printed under it, measured by the renderer) can be
@@ -19,31 +19,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
 import networkx as nx
 import numpy as np
 
-Point = tuple[float, float]
-Rect = tuple[float, float, float, float]
-
-
-@dataclass(frozen=True)
-class Box:
-    """A node's footprint relative to its position: marker on top, label underneath."""
-
-    width: float
-    above: float  # from the node position up to the top of the marker
-    below: float  # from the node position down to the bottom of the label
-
-
-@dataclass(frozen=True)
-class Area:
-    """The drawing area in inches (origin bottom left)."""
-
-    width: float
-    height: float
+from graph.overlap import Area, Box, Point, Rect, overlap_area, remove_overlaps
 
 
 def _undirected(g: nx.Graph) -> nx.Graph:
@@ -148,11 +129,20 @@ def _fit(local: dict[str, np.ndarray], boxes: Mapping[str, Box], width: float,
 
 def _block_size(n: int, boxes: list[Box], aspect: float, density: float = 2.2
                 ) -> tuple[float, float]:
-    """Inner extent for a component of n nodes: `density` × the footprints' area, at the aspect."""
-    need = density * sum(b.width * (b.above + b.below) for b in boxes)
+    """Inner extent (w, h) of a block of n nodes at the aspect w/h ≈ `aspect`.
+
+    Chosen so that the whole block — node centres spread over w × h plus the widest
+    and tallest footprint around them — covers `density` × the footprints' area.
+    """
     if n <= 1:
         return 0.0, 0.0
-    h = math.sqrt(need / aspect)
+    total = density * sum(b.width * (b.above + b.below) for b in boxes)
+    wm = max(b.width for b in boxes)
+    hm = max(b.above + b.below for b in boxes)
+    # (aspect·h + wm)(h + hm) = total, solved for h
+    qb = aspect * hm + wm
+    qc = wm * hm - total
+    h = max(0.0, (-qb + math.sqrt(qb * qb - 4 * aspect * qc)) / (2 * aspect)) if qc < 0 else 0.0
     return h * aspect, h
 
 
@@ -193,22 +183,34 @@ def layered_layout(g: nx.Graph, layers: Mapping[str, int], boxes: Mapping[str, B
             cols[layer] = sorted(cols[layer], key=bary)
             for i, n in enumerate(cols[layer]):
                 order[n] = float(i) - (len(cols[layer]) - 1) / 2
-    ncol = len(used)
-    col_w = [max(boxes[n].width for n in cols[layer]) for layer in used]
-    total = sum(col_w)
-    gap = max(0.3, (area.width - total) / max(1, ncol)) if ncol > 1 else 0.0
-    pos: dict[str, Point] = {}
-    x = (area.width - total - gap * (ncol - 1)) / 2 if ncol > 1 else area.width / 2 - col_w[0] / 2
-    for layer, cw in zip(used, col_w, strict=True):
+    # A layer taller than the area is split into staggered sub-columns (node i goes to
+    # sub-column i mod k), which keeps the barycentre order readable top to bottom.
+    columns: list[tuple[int, list[str]]] = []
+    for layer in used:
         col = cols[layer]
+        tall = sum(boxes[n].above + boxes[n].below for n in col)
+        k = max(1, min(len(col), math.ceil(tall / (area.height * 0.92))))
+        columns += [(layer, col[j::k]) for j in range(k)]
+    col_w = [max(boxes[n].width for n in col) for _, col in columns]
+    total = sum(col_w)
+    ncol = len(columns)
+    gaps = [0.12 if columns[i][0] == columns[i + 1][0] else 1.0 for i in range(ncol - 1)]
+    wide = sum(gaps) or 1.0
+    spare = max(0.0, area.width - total)
+    pos: dict[str, Point] = {}
+    x = 0.0 if ncol > 1 else area.width / 2 - col_w[0] / 2
+    if ncol > 1 and spare > 0.3 * sum(1 for g_ in gaps if g_ == 1.0):
+        gaps = [g_ * spare / wide if g_ == 1.0 else 0.12 for g_ in gaps]
+    else:
+        x = max(0.0, (area.width - total - sum(gaps)) / 2)
+    for i, ((_, col), cw) in enumerate(zip(columns, col_w, strict=True)):
         heights = [boxes[n].above + boxes[n].below for n in col]
-        spare = max(0.0, area.height - sum(heights))
-        step = spare / (len(col) + 1)
+        step = max(0.0, area.height - sum(heights)) / (len(col) + 1)
         y = area.height - step
         for n, h in zip(col, heights, strict=True):
             pos[n] = (x + cw / 2, y - boxes[n].above)
             y -= h + step
-        x += cw + gap
+        x += cw + (gaps[i] if i < len(gaps) else 0.0)
     return remove_overlaps(pos, boxes, area, move_x=False)
 
 
@@ -231,19 +233,25 @@ def grouped_layout(g: nx.Graph, groups: Mapping[str, str], boxes: Mapping[str, B
     locals_ = {name: _group_local(ug, sorted(n for n in ug if groups[n] == name))
                for name in names}
 
-    def blocks_at(density: float, tighten: bool) -> list:
+    def blocks_at(density: float, stretch: float, tighten: bool) -> list:
         blocks = []
         for name in names:
             members = sorted(locals_[name])
             share = len(members) / max(1, len(ug))
-            aspect = min(aspect_area, max(1.0, aspect_area * 1.6 * share))
+            aspect = min(aspect_area, max(0.8, aspect_area * stretch * share))
             w, h = _block_size(len(members), [boxes[n] for n in members], aspect, density)
             fitted, bw, bh = _fit(locals_[name], boxes, w, h)
             if not tighten:
                 blocks.append((name, fitted, bw + 2 * pad, bh + 2 * pad + header))
                 continue
-            tight = remove_overlaps({n: (float(p[0]), float(p[1])) for n, p in fitted.items()},
-                                    boxes, Area(bw, bh))
+            for loosen in (1.0, 1.4, 2.0, 2.8):  # a small group may need more room than estimated
+                w, h = _block_size(len(members), [boxes[n] for n in members], aspect,
+                                   density * loosen)
+                fitted, bw, bh = _fit(locals_[name], boxes, w, h)
+                tight = remove_overlaps({n: (float(p[0]), float(p[1]))
+                                         for n, p in fitted.items()}, boxes, Area(bw, bh))
+                if overlap_area(tight, boxes) < 1e-3:
+                    break
             x0 = min(tight[n][0] - boxes[n].width / 2 for n in members)
             y0 = min(tight[n][1] - boxes[n].below for n in members)
             x1 = max(tight[n][0] + boxes[n].width / 2 for n in members)
@@ -253,34 +261,40 @@ def grouped_layout(g: nx.Graph, groups: Mapping[str, str], boxes: Mapping[str, B
             blocks.append((name, shifted, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad + header))
         return blocks
 
-    # The loosest density whose packing fits (estimated without overlap removal).
-    densities = (4.0, 3.0, 2.2, 1.6, 1.2)
-    chosen = densities[-1]
-    for density in densities:
-        if _shelves(blocks_at(density, False), area.width, gap=0.3)[2] <= area.height:
-            chosen = density
+    # The loosest density whose packing fits, trying wider and narrower clusters
+    # (estimated without overlap removal, which is the slow part).
+    chosen = (1.5, 1.6)
+    for density in (4.0, 3.0, 2.3, 1.8, 1.5):
+        fitting = [st for st in (1.6, 1.0, 2.6, 0.6)
+                   if _shelves(blocks_at(density, st, False), area.width, 0.3)[1] <= area.height]
+        if fitting:
+            chosen = (density, fitting[0])
             break
-    placed, shelves, total_h = _shelves(blocks_at(chosen, True), area.width, gap=0.3)
+    blocks = blocks_at(*chosen, True)
+    shelves, total_h = _shelves(blocks, area.width, gap=0.3)
     fits = total_h <= area.height * 1.02
-    # Spread the shelves over the height and the blocks of each shelf over the width.
-    n_shelves = len(shelves)
-    vgap = max(0.0, (area.height - total_h) / (n_shelves + 1))
+    # Spread the shelves over the height and the columns of each shelf over the width.
+    vgap = max(0.0, (area.height - total_h) / (len(shelves) + 1))
     squeeze = min(1.0, area.height / total_h) if total_h > 0 else 1.0
     pos: dict[str, Point] = {}
     rects: dict[str, Rect] = {}
     y_top = area.height - vgap
-    for shelf in shelves:
-        row = [placed[i] for i in shelf]
-        used = sum(b[2] for b in row)
-        hgap = max(0.3, (area.width - used) / (len(row) + 1))
-        x = max(0.0, (area.width - used - hgap * (len(row) - 1)) / 2)
-        shelf_h = max(b[3] for b in row)
-        for name, local, w, h, *_ in row:
-            top = y_top - (shelf_h - h) / 2 * squeeze
-            rects[name] = (x, top - h * squeeze, x + w, top)
-            for n, p in local.items():
-                pos[n] = (x + float(p[0]), top - (h - float(p[1])) * squeeze)
-            x += w + hgap
+    for columns in shelves:
+        widths = [max(blocks[i][2] for i in col) for col in columns]
+        shelf_h = max(sum(blocks[i][3] for i in col) + 0.3 * (len(col) - 1) for col in columns)
+        hgap = max(0.3, (area.width - sum(widths)) / (len(columns) + 1))
+        x = max(0.0, (area.width - sum(widths) - hgap * (len(columns) - 1)) / 2)
+        for col, cw in zip(columns, widths, strict=True):
+            col_h = sum(blocks[i][3] for i in col) + 0.3 * (len(col) - 1)
+            top = y_top - (shelf_h - col_h) / 2 * squeeze
+            for i in col:
+                name, local, w, h = blocks[i]
+                x0 = x + (cw - w) / 2
+                rects[name] = (x0, top - h * squeeze, x0 + w, top)
+                for n, p in local.items():
+                    pos[n] = (x0 + float(p[0]), top - (h - float(p[1])) * squeeze)
+                top -= (h + 0.3) * squeeze
+            x += cw + hgap
         y_top -= (shelf_h + (0.3 if vgap == 0 else vgap)) * squeeze
     return pos, rects, fits
 
@@ -301,144 +315,30 @@ def _group_local(ug: nx.Graph, members: list[str]) -> dict[str, np.ndarray]:
 
 
 def _shelves(blocks: list[tuple[str, dict[str, np.ndarray], float, float]], width: float,
-             gap: float) -> tuple[list[tuple[str, dict[str, np.ndarray], float, float, float,
-                                             float]], list[list[int]], float]:
-    """Blocks in rows no wider than `width`, tallest first; returns rows and total height."""
+             gap: float) -> tuple[list[list[list[int]]], float]:
+    """Pack blocks (name, positions, width, height) into shelves of columns.
+
+    Tallest first; a block goes under the previous one in the same column when the
+    two fit in the shelf's height (small countries stack), else into a new column,
+    else onto a new shelf.  Returns shelves → columns → block indices, and the height.
+    """
     order = sorted(range(len(blocks)), key=lambda i: (-blocks[i][3], blocks[i][0]))
-    placed = []
-    shelves: list[list[int]] = []
-    x = 0.0
+    shelves: list[list[list[int]]] = []
+    shelf_h = x = col_w = col_h = 0.0
     for i in order:
-        name, local, w, h = blocks[i]
-        if not shelves or (x > 0 and x + w > width):
-            shelves.append([])
-            x = 0.0
-        shelves[-1].append(len(placed))
-        placed.append((name, local, w, h, x, 0.0))
-        x += w + gap
-    total = sum(max(placed[i][3] for i in shelf) for shelf in shelves) + gap * (len(shelves) - 1)
-    return placed, shelves, total
-
-
-def remove_overlaps(pos: Mapping[str, Point], boxes: Mapping[str, Box], area: Area,
-                    move_x: bool = True, iterations: int = 400,
-                    pad: float = 0.04) -> dict[str, Point]:
-    """Push nodes apart until their footprints (marker + label) no longer overlap.
-
-    Each step moves both nodes of every overlapping pair half the overlap along the
-    axis where the overlap is smaller (only vertically when `move_x` is False), then
-    clamps footprints to the area.  Vectorised with NumPy: a hundred nodes take
-    a few milliseconds.
-    """
-    nodes = sorted(pos)
-    if len(nodes) < 2:
-        return _clamp(dict(pos), boxes, area)
-    xy = np.array([pos[n] for n in nodes], dtype=float)
-    hw = np.array([boxes[n].width / 2 + pad for n in nodes])
-    up = np.array([boxes[n].above + pad for n in nodes])
-    down = np.array([boxes[n].below + pad for n in nodes])
-    idx = np.arange(len(nodes))
-    best, since = math.inf, 0
-    for _ in range(iterations):
-        cx = xy[:, 0]
-        cy = xy[:, 1] + (up - down) / 2
-        hh = (up + down) / 2
-        dx = cx[:, None] - cx[None, :]
-        dy = cy[:, None] - cy[None, :]
-        ox = hw[:, None] + hw[None, :] - np.abs(dx)
-        oy = hh[:, None] + hh[None, :] - np.abs(dy)
-        hit = (ox > 0) & (oy > 0) & (idx[:, None] != idx[None, :])
-        if not hit.any():
-            break
-        total = float((ox * oy)[hit].sum())
-        if total < best * 0.99:
-            best, since = total, 0
-        else:
-            since += 1
-            if since > 25:  # stuck: the area is too small for these labels
-                break
-        # tie-break coincident nodes by index so that they separate deterministically
-        sx = np.where(dx == 0, np.sign(idx[:, None] - idx[None, :]), np.sign(dx))
-        sy = np.where(dy == 0, np.sign(idx[:, None] - idx[None, :]), np.sign(dy))
-        along_x = (ox * 1.6 < oy) if move_x else np.zeros_like(hit)
-        push_x = np.where(hit & along_x, sx * ox / 2, 0.0).sum(axis=1)
-        push_y = np.where(hit & ~along_x, sy * oy / 2, 0.0).sum(axis=1)
-        count = np.maximum(hit.sum(axis=1), 1)
-        xy[:, 0] += 0.9 * push_x / np.sqrt(count)
-        xy[:, 1] += 0.9 * push_y / np.sqrt(count)
-        xy[:, 0] = np.clip(xy[:, 0], hw, area.width - hw)
-        xy[:, 1] = np.clip(xy[:, 1], down, area.height - up)
-    return {n: (float(xy[i, 0]), float(xy[i, 1])) for i, n in enumerate(nodes)}
-
-
-def _clamp(pos: dict[str, Point], boxes: Mapping[str, Box], area: Area) -> dict[str, Point]:
-    out = {}
-    for n, (x, y) in pos.items():
-        b = boxes[n]
-        out[n] = (min(max(x, b.width / 2), area.width - b.width / 2),
-                  min(max(y, b.below), area.height - b.above))
-    return out
-
-
-def overlap_area(pos: Mapping[str, Point], boxes: Mapping[str, Box]) -> float:
-    """Total pairwise overlap of footprints (square inches): 0 means every label is clear."""
-    nodes = sorted(pos)
-    total = 0.0
-    rects = [(pos[n][0] - boxes[n].width / 2, pos[n][1] - boxes[n].below,
-              pos[n][0] + boxes[n].width / 2, pos[n][1] + boxes[n].above) for n in nodes]
-    for i in range(len(rects)):
-        for j in range(i + 1, len(rects)):
-            total += rect_overlap(rects[i], rects[j])
-    return total
-
-
-def rect_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
-                 ) -> float:
-    """Area shared by two rectangles (x0, y0, x1, y1)."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
-
-
-def place_edge_labels(segments: list[tuple[Point, Point]], sizes: list[tuple[float, float]],
-                      obstacles: list[tuple[float, float, float, float]], area: Area
-                      ) -> list[Point | None]:
-    """Greedy placement of edge labels along their edges, clear of node footprints and each other.
-
-    Each label tries positions along its edge (middle first, then outwards) and a little
-    to either side; the first free one wins.  Labels are placed shortest edge first (they
-    have the fewest options).  A label with no free position is left out (None) rather
-    than drawn over a name: a covered name is worse than a missing relation label, which
-    the caption's sources and the data export still give.
-    """
-    order = sorted(range(len(segments)), key=lambda i: (math.dist(*segments[i]), i))
-    placed = np.array(obstacles, dtype=float).reshape(-1, 4)
-    out: list[Point | None] = [None] * len(segments)
-    ts = [0.5] + [0.5 + sign * step for step in np.arange(0.05, 0.36, 0.05)
-                  for sign in (-1, 1)]
-    for i in order:
-        (x0, y0), (x1, y1) = segments[i]
-        w, h = sizes[i]
-        length = math.dist((x0, y0), (x1, y1)) or 1.0
-        nx_, ny_ = -(y1 - y0) / length, (x1 - x0) / length
-        cands = np.array([(x0 + (x1 - x0) * t + nx_ * off, y0 + (y1 - y0) * t + ny_ * off)
-                          for t in ts for off in (0.0, h * 0.6, -h * 0.6)])
-        rects = np.column_stack([cands[:, 0] - w / 2, cands[:, 1] - h / 2,
-                                 cands[:, 0] + w / 2, cands[:, 1] + h / 2])
-        inside = ((rects[:, 0] >= 0) & (rects[:, 1] >= 0) & (rects[:, 2] <= area.width)
-                  & (rects[:, 3] <= area.height))
-        if len(placed):
-            ow = (np.minimum(rects[:, None, 2], placed[None, :, 2])
-                  - np.maximum(rects[:, None, 0], placed[None, :, 0]))
-            oh = (np.minimum(rects[:, None, 3], placed[None, :, 3])
-                  - np.maximum(rects[:, None, 1], placed[None, :, 1]))
-            free = ~((ow > 0) & (oh > 0)).any(axis=1)
-        else:
-            free = np.ones(len(cands), dtype=bool)
-        ok = np.flatnonzero(free & inside)
-        if len(ok) == 0:
+        _, _, w, h = blocks[i]
+        if shelves and col_h + gap + h <= shelf_h and max(col_w, w) + x <= width:
+            shelves[-1][-1].append(i)  # stack under the previous block
+            col_h += gap + h
+            col_w = max(col_w, w)
             continue
-        cx, cy = cands[ok[0]]
-        out[i] = (float(cx), float(cy))
-        placed = np.vstack([placed, rects[ok[0]]])
-    return out
+        if not shelves or x + col_w + gap + w > width:
+            shelves.append([[i]])
+            shelf_h, x, col_w, col_h = h, 0.0, w, h
+            continue
+        x += col_w + gap
+        shelves[-1].append([i])
+        col_w, col_h = w, h
+    total = sum(max(sum(blocks[i][3] for i in col) + gap * (len(col) - 1) for col in shelf)
+                for shelf in shelves) + gap * (len(shelves) - 1)
+    return shelves, total

@@ -25,20 +25,28 @@ from graph.network import local
 from graph.ontology import schema
 from graph.store import GraphStore
 
+# `?s` (or `?o`) is constrained by a VALUES block of IRIs: pyoxigraph applies query
+# substitutions after evaluating the whole pattern (0.7 s per entity at 500k quads), while
+# VALUES uses the index (under 1 ms).  The IRIs are pyoxigraph NamedNodes built from ids
+# in the graph, so their text is validated and cannot change the query.
 _CLAIMS_OUT = """
 PREFIX rg: <https://repression-graph.org/ns#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?s ?p ?o ?date ?src ?conf ?note WHERE {
+  VALUES ?s { $IRIS }
   ?c rdf:subject ?s ; a rg:Claim ; rdf:predicate ?p ; rdf:object ?o ;
      prov:wasDerivedFrom ?src ; rg:confidence ?conf .
   OPTIONAL { ?c rg:claimDate ?date . }
   OPTIONAL { ?c rdfs:comment ?note . }
 }"""
 
-_CLAIMS_IN = _CLAIMS_OUT.replace("?c rdf:subject ?s ; a rg:Claim",
-                                 "?c rdf:object ?o ; a rg:Claim ; rdf:subject ?s")
+_CLAIMS_IN = _CLAIMS_OUT.replace("VALUES ?s", "VALUES ?o").replace(
+    "?c rdf:subject ?s ; a rg:Claim", "?c rdf:object ?o ; a rg:Claim ; rdf:subject ?s")
+
+#: Entities per VALUES block: keeps each query text small on big profiles.
+BATCH = 400
 
 _SOURCES = """
 PREFIX rg: <https://repression-graph.org/ns#>
@@ -154,33 +162,37 @@ def _text(term: object) -> str:
     return "" if term is None else str(term.value)  # type: ignore[attr-defined]
 
 
-def _claims(store: GraphStore, g: nx.MultiDiGraph, entity: str, incoming: bool) -> list[Claim]:
+def _claims(store: GraphStore, g: nx.MultiDiGraph, entities: list[str],
+            incoming: bool) -> dict[str, list[Claim]]:
+    """Claims about each entity (as subject, or as object when `incoming`), in reading order."""
     base = store.base
     srcs = sources(store)
     props = schema().properties
-    var = "o" if incoming else "s"
-    result = store.query(_CLAIMS_IN if incoming else _CLAIMS_OUT,
-                         {var: ox.NamedNode(base + entity)})
-    out = []
-    for r in result.dicts():
-        subj = local(r["s"].value, base)  # type: ignore[union-attr]
-        prop = r["p"].value.rsplit("#", 1)[-1]  # type: ignore[union-attr]
-        obj = r["o"]
-        spec = props.get(prop)
-        if incoming:
-            value, label = subj, (spec.edge_label if spec else prop)
-            is_entity = True
-        else:
-            label = spec.label if spec else prop
-            is_entity = isinstance(obj, ox.NamedNode)
-            value = local(obj.value, base) if is_entity else _text(obj)  # type: ignore[union-attr]
-        value_label = g.nodes[value].get("label", value) if is_entity and value in g else value
-        sid = local(r["src"].value, base)  # type: ignore[union-attr]
-        out.append(Claim(subj, prop, label, value, value_label, is_entity, _text(r["date"]),
-                         srcs.get(sid, SourceInfo(sid, sid)),
-                         r["conf"].value.rsplit("#", 1)[-1],  # type: ignore[union-attr]
-                         _text(r["note"])))
-    return sorted(out, key=_claim_order)
+    found: dict[str, list[Claim]] = {e: [] for e in entities}
+    for i in range(0, len(entities), BATCH):
+        iris = " ".join(str(ox.NamedNode(base + e)) for e in entities[i:i + BATCH])
+        text = (_CLAIMS_IN if incoming else _CLAIMS_OUT).replace("$IRIS", iris)
+        for r in store.query(text).dicts():
+            subj = local(r["s"].value, base)  # type: ignore[union-attr]
+            prop = r["p"].value.rsplit("#", 1)[-1]  # type: ignore[union-attr]
+            obj = r["o"]
+            spec = props.get(prop)
+            if incoming:
+                about = local(obj.value, base)  # type: ignore[union-attr]
+                value, label, is_entity = subj, (spec.edge_label if spec else prop), True
+            else:
+                about = subj
+                label = spec.label if spec else prop
+                is_entity = isinstance(obj, ox.NamedNode)
+                value = local(obj.value, base) if is_entity else _text(obj)  # type: ignore[union-attr]
+            value_label = g.nodes[value].get("label", value) if is_entity and value in g else value
+            sid = local(r["src"].value, base)  # type: ignore[union-attr]
+            found.setdefault(about, []).append(Claim(
+                subj, prop, label, value, value_label, is_entity, _text(r["date"]),
+                srcs.get(sid, SourceInfo(sid, sid)),
+                r["conf"].value.rsplit("#", 1)[-1],  # type: ignore[union-attr]
+                _text(r["note"])))
+    return {e: sorted(cs, key=_claim_order) for e, cs in found.items()}
 
 
 def _claim_order(c: Claim) -> tuple[int, str, str, str, str]:
@@ -264,17 +276,18 @@ def profile(store: GraphStore, g: nx.MultiDiGraph, entity: str, max_blocks: int 
     if entity not in g:
         raise KeyError(f"unknown entity '{entity}'")
     d = g.nodes[entity]
-    facts = _claims(store, g, entity, incoming=False)
-    incoming = _claims(store, g, entity, incoming=True)
     case_ids, event_ids = related(g, entity)
     omitted = max(0, len(case_ids) - max_blocks) + max(0, len(event_ids) - max_blocks)
+    case_ids, event_ids = case_ids[:max_blocks], event_ids[:max_blocks]
+    about = _claims(store, g, [entity, *case_ids, *event_ids], incoming=False)
+    facts = about[entity]
+    incoming = _claims(store, g, [entity], incoming=True)[entity]
     blocks = {"case": [], "event": []}  # type: dict[str, list[Block]]
-    for kind, ids in (("case", case_ids[:max_blocks]), ("event", event_ids[:max_blocks])):
+    for kind, ids in (("case", case_ids), ("event", event_ids)):
         for b in ids:
             bd = g.nodes[b]
             blocks[kind].append(Block(b, bd.get("label", b), bd.get("type", ""),
-                                      bd.get("date", ""), _roles(g, entity, b),
-                                      _claims(store, g, b, incoming=False)))
+                                      bd.get("date", ""), _roles(g, entity, b), about[b]))
     in_blocks = set(case_ids) | set(event_ids)
     linked = [c for c in incoming if c.value not in in_blocks]
     labels = {n: g.nodes[n].get("label", n) for n in [entity, *in_blocks]}

@@ -37,6 +37,7 @@ from graph.remote import (
 from graph.rewrite import Names
 
 CHUNK = 5000  # triples per INSERT DATA request
+BLOCK = 1000  # triples per GRAPH block within a request
 DROP_CHUNK = 200  # DROP operations per update request
 #: a generation still "loading" after this long belongs to a dead build and may be dropped
 STALE_LOADING_SECONDS = 3600
@@ -77,9 +78,7 @@ def _register(client: Client, gen: str, meta: dict[str, Any],
              f"<{V}meta> {ox.Literal(json.dumps(meta, sort_keys=True))} ."]
     for level, names in graphs.items():
         lines += [f"{g} <{V}graph-{level}> <{name}> ." for name in names]
-    for i in range(0, len(lines), CHUNK):
-        client.update(f"INSERT DATA {{ GRAPH <{CONTROL}> {{\n"
-                      + "\n".join(lines[i:i + CHUNK]) + "\n} }")
+    _send(client, {CONTROL: lines})
 
 
 def _renamer(names: Names) -> Any:
@@ -125,11 +124,14 @@ def _insert(client: Client, gen: str, level: str, quads: list[ox.Quad],
 
 
 def _send(client: Client, by_graph: dict[str, list[str]], chunk: int | None = CHUNK) -> None:
+    """INSERT DATA requests of at most `chunk` triples (None: everything in one request),
+    each graph's triples in GRAPH blocks of at most BLOCK (Virtuoso's parser runs out of
+    stack at about 5,000 triples in one block)."""
     batch: list[str] = []
     size = 0
     for graph, triples in by_graph.items():
-        for i in range(0, len(triples), chunk or len(triples) or 1):
-            part = triples[i:i + chunk] if chunk else triples
+        for i in range(0, len(triples), BLOCK):
+            part = triples[i:i + BLOCK]
             batch.append(f"GRAPH <{graph}> {{\n" + "\n".join(part) + "\n}")
             size += len(part)
             if chunk and size >= chunk:

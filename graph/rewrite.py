@@ -20,6 +20,7 @@ refused: they could reach other graphs or the server's files.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ _TOKEN = re.compile(
        (?:(?:[A-Za-z0-9_\u00B7-\uFFFF:%-]|\\[-_~.!$&'()*+,;=/?\#@%])
           (?:[A-Za-z0-9_\u00B7-\uFFFF.:%-]|\\[-_~.!$&'()*+,;=/?\#@%])*)?)
     |(?P<word>[A-Za-z_]+)
-    |(?P<punct>[{}()])''',
+    |(?P<punct>[{}()*])''',
     re.VERBOSE,
 )
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -66,6 +67,7 @@ class Names:
     suffix: str  # appended to those IRIs wherever they occur
     union: str  # the graph holding the union of the level's triples (the default graph)
     empty: str  # a graph that never holds anything: the named graphs of a GRAPH-free query
+    mode: str = "list"  # how GRAPH patterns are kept in the level: "list" or "filter"
 
     def stored(self, iri: str) -> str:
         return iri + self.suffix if iri in self.graphs else iri
@@ -132,18 +134,24 @@ def prepare(text: str, names: Names, bindings: Mapping[str, Term] | None = None)
         if iri in names.graphs:
             edits.append((tok.start, tok.end, f"<{names.stored(iri)}>"))
     form, dataset_at, group_at, trailing = _places(toks, len(text))
-    edits.append((dataset_at, dataset_at, _dataset(text, toks, names, prefixes, base)))
+    clause, graph_edits = _dataset(text, toks, names, prefixes, base)
+    edits += [(dataset_at, dataset_at, clause), *graph_edits]
     values = _values(bindings or {}, names)
     if values and not trailing:
         edits.append((group_at, group_at, " " + values + " "))
+    for at in _subselects(toks, set(bindings or {})) if values else ():
+        edits.append((at, at, " " + values + " "))
+    form_at = toks[_first_form(toks)].start
+    missing = sorted(p for p in used if p not in declared and p in PREFIXES)
+    if missing:  # after the query's own prologue: Virtuoso wants BASE before any PREFIX
+        prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
+        edits.append((form_at, form_at, prologue))
     out = text
     for start, end, new in sorted(edits, reverse=True):
         out = out[:start] + new + out[end:]
     if values and trailing:
         out += "\n" + values + "\n"
-    missing = sorted(p for p in used if p not in declared and p in PREFIXES)
-    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
-    return Prepared(prologue + out, form)
+    return Prepared(out, form)
 
 
 def _resolve(tok: Token, prefixes: Mapping[str, str], base: str | None) -> str:
@@ -177,42 +185,118 @@ def _places(toks: list[Token], end: int) -> tuple[str, int, int, bool]:
                     return _FORMS[form], tok.start, tok.end, False
             elif form == "DESCRIBE" and word in _MODIFIERS:
                 return "graph", tok.start, end, True
-        if tok.kind == "punct":
-            depth += 1 if tok.text in "{(" else -1
+        if tok.text in ("{", "("):
+            depth += 1
+        elif tok.text in ("}", ")"):
+            depth -= 1
         previous = word or tok.text
     if not form:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     return _FORMS[form], end, end, True
 
 
-def _dataset(text: str, toks: list[Token], names: Names, prefixes: Mapping[str, str],
-             base: str | None) -> str:
-    """FROM the level's union; FROM NAMED only the graphs the query can name.
+def _subselects(toks: list[Token], variables: set[str]) -> list[int]:
+    """Where the WHERE groups of sub-SELECTs that project a bound variable open.
 
-    A query without GRAPH gets a single empty named graph (an engine may otherwise open
-    every graph on the server); one that names graphs only by constants gets just those;
-    GRAPH ?var (or a GRAPH keyword hidden in escapes) needs the level's whole list.
+    Bindings follow SEP-0007, as pyoxigraph's substitutions do: a sub-query that
+    projects the variable sees it bound too, so it can start from the value instead
+    of computing every answer and joining afterwards.
+    """
+    places = []
+    for i, tok in enumerate(toks):
+        if tok.kind != "word" or tok.text.upper() != "SELECT" or i == _first_form(toks):
+            continue
+        projected: set[str] = set()
+        depth = 0
+        for j in range(i + 1, len(toks)):
+            t = toks[j]
+            if depth == 0 and (t.text == "{" or t.text.upper() == "WHERE"):
+                opener = t if t.text == "{" else next(
+                    (x for x in toks[j + 1:] if x.text == "{"), None)
+                if opener is not None and (projected & variables or "*" in projected):
+                    places.append(opener.end)
+                break
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth -= 1
+            elif t.kind == "var" and (depth == 0 or toks[j - 1].text.upper() == "AS"):
+                projected.add(t.text[1:])
+            elif t.text == "*" and depth == 0:
+                projected.add("*")
+    return places
+
+
+def _first_form(toks: list[Token]) -> int:
+    return next((i for i, t in enumerate(toks)
+                 if t.kind == "word" and t.text.upper() in _FORMS), -1)
+
+
+def _dataset(text: str, toks: list[Token], names: Names, prefixes: Mapping[str, str],
+             base: str | None) -> tuple[str, list[tuple[int, int, str]]]:
+    """The dataset clause, and the edits that keep GRAPH patterns inside the level.
+
+    The default graph is always the level's union. Named graphs, in "list" mode
+    (standard): FROM NAMED only the graphs the query can name — one empty graph for a
+    query without GRAPH (an engine may otherwise open every graph on the server), the
+    constants it names, or the whole list for GRAPH ?var. In "filter" mode (engines
+    that keep every named graph open under FROM alone, like Virtuoso, which is slow with
+    long FROM NAMED lists): each `GRAPH ?g {...}` becomes
+    `{ GRAPH ?g {...} FILTER(STRENDS(STR(?g), suffix)) }` and a constant that is not one
+    of the level's graphs becomes the empty graph. A GRAPH keyword hidden in escapes
+    cannot be edited, so such a query gets the list whatever the mode.
     """
     targets: set[str] = set()
-    everything = False
+    variables: list[int] = []
+    edits: list[tuple[int, int, str]] = []
     found = 0
+    everything = False
     for i, tok in enumerate(toks):
-        if tok.kind == "word" and tok.text.upper() == "GRAPH":
-            found += 1
-            nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if nxt is not None and nxt.kind in ("iri", "pname"):
-                targets.add(_resolve(nxt, prefixes, base))
-            else:
-                everything = True
+        if tok.kind != "word" or tok.text.upper() != "GRAPH":
+            continue
+        found += 1
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is not None and nxt.kind in ("iri", "pname"):
+            iri = _resolve(nxt, prefixes, base)
+            targets.add(iri)
+            if names.mode == "filter" and iri not in names.graphs:
+                edits.append((nxt.start, nxt.end, f"<{names.empty}>"))
+        elif nxt is not None and nxt.kind == "var":
+            variables.append(i)
+        else:
+            everything = True
     hidden = sum(1 for t in tokens(_unescape(text))
                  if t.kind == "word" and t.text.upper() == "GRAPH") > found
-    if everything or hidden:
+    clause = [f"FROM <{names.union}>"]
+    if names.mode == "filter" and not hidden and not everything:
+        for i in variables:
+            close = _matching(toks, i + 2)
+            var = toks[i + 1].text
+            edits += [(toks[i].start, toks[i].start, "{ "),
+                      (close.end, close.end,
+                       f" FILTER(STRENDS(STR({var}), {json.dumps(names.suffix)})) }}")]
+        return "\n" + "\n".join(clause) + "\n", edits
+    if variables or everything or hidden:
         named = sorted(names.graphs)
     else:
         named = sorted(t for t in targets if t in names.graphs)
-    clause = [f"FROM <{names.union}>"]
     clause += [f"FROM NAMED <{names.stored(g)}>" for g in named] or [f"FROM NAMED <{names.empty}>"]
-    return "\n" + "\n".join(clause) + "\n"
+    return "\n" + "\n".join(clause) + "\n", []
+
+
+def _matching(toks: list[Token], start: int) -> Token:
+    """The `}` closing the group that opens at toks[start]."""
+    if start >= len(toks) or toks[start].text != "{":
+        raise QueryError("SPARQL syntax error: GRAPH needs a { group }")
+    depth = 0
+    for tok in toks[start:]:
+        if tok.text == "{":
+            depth += 1
+        elif tok.text == "}":
+            depth -= 1
+            if depth == 0:
+                return tok
+    raise QueryError("SPARQL syntax error: unbalanced { }")
 
 
 def _values(bindings: Mapping[str, Term], names: Names) -> str:

@@ -99,11 +99,11 @@ def load_events(store: GraphStore, g: nx.MultiDiGraph) -> list[Event]:
         if not charges and case:
             charges = _out(g, case, "charge", "convictedUnder")
         courts = _out(g, n, "court")
-        months = [sentence[f"{n}\t{p}"] for p in ("sentenceYears", "sentenceMonths")
-                  if f"{n}\t{p}" in sentence]
+        lengths = [sentence[f"{n}\t{p}"] for p in ("sentenceYears", "sentenceMonths")
+                   if f"{n}\t{p}" in sentence]
         events.append(Event(n, d["type"], d.get("label", n), d.get("date", ""), tuple(people),
                             case, courts[0] if courts else None, tuple(charges),
-                            sum(months) if months else None,
+                            sum(lengths) if lengths else None,
                             n in absentia or (case is not None and case in absentia)))
     return sorted(events, key=lambda e: (e.date or "9999", e.id))
 

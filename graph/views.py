@@ -93,7 +93,7 @@ class TransnationalRow:
 
 
 def transnational(store: GraphStore, g: nx.MultiDiGraph) -> list[TransnationalRow]:
-    """The people of the `transnational` saved query, with their cases and countries of residence."""
+    """The people of the `transnational` saved query, with their cases and where they live."""
     rows = []
     for r in store.query(saved_queries()["transnational"].text).dicts():
         person = local(r["person"].value, store.base)  # type: ignore[union-attr]

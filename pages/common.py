@@ -51,6 +51,7 @@ SPARQL_TEXT = "sparql.text"
 SPARQL_SAVED = "sparql.saved"
 SPARQL_RESULT = "sparql.result"
 SPARQL_PARAM = "sparql.param."
+SPARQL_RUN = "sparql.run"
 
 #: Views send at most this many nodes to the browser; the rest is counted, not drawn.
 MAX_NODES = 500

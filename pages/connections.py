@@ -1,4 +1,4 @@
-"""Connections: the shortest paths between two entities, with the claims and sources on each step."""
+"""Connections: the shortest paths between two entities, with the claims and sources per step."""
 
 from __future__ import annotations
 
@@ -63,8 +63,9 @@ for i, path in enumerate(paths, 1):
                     "Confidence": s.confidence,
                     "Sources": "; ".join(srcs[x].title if x in srcs else x for x in s.sources),
                     "Link": first.url if first and first.url else None})
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="", column_config={
-            "Link": st.column_config.LinkColumn("Link", display_text="source ↗")})
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="",
+                     column_config={"Link": st.column_config.LinkColumn(
+                         "Link", display_text="source ↗")})
         st.markdown("Open a profile: " + " · ".join(
             f"[{c.md(g.nodes[n].get('label', n))}]({c.entity_url(n)})" for n in path))
 

@@ -24,7 +24,7 @@ text = st.text_input("Find a person, case, court, charge or institution",
                      key=c.EXPLORE_SEARCH,
                      placeholder="Any spelling: Hüseynov, Huseynov, Guseynov, Гусейнов …")
 c.set_url("q", text.strip() or None)
-hits = c.find(store, text)
+hits = c.find(store, text, 12)
 entity = st.query_params.get("entity")
 if entity is not None and entity not in g:
     st.warning(f"No entity with the id “{c.md(entity)}” in this store.")

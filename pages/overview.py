@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -46,12 +47,19 @@ cols[5].metric("Links in the network", g.number_of_edges())
 st.subheader("Arrests, trials and verdicts over time")
 per_year = counts_by_period(evs, "year")
 if per_year:
-    frame = pd.DataFrame([{"year": y, "kind": c.type_caption(k), "events": n}
-                          for y, counter in per_year.items() for k, n in counter.items()])
     order = [c.type_caption(k) for k in (*CHART_GROUPS, "Other")]
-    table = frame.pivot_table(index="year", columns="kind", values="events", fill_value=0)
-    table = table[[k for k in order if k in table.columns]]
-    st.bar_chart(table, y_label="events", x_label="year", stack=True)
+    frame = pd.DataFrame([{"year": y, "kind": c.type_caption(k), "events": n,
+                           "rank": order.index(c.type_caption(k))}
+                          for y, counter in per_year.items() for k, n in counter.items()])
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(events):Q", title="events"),
+        color=alt.Color("kind:N", sort=order, title=None,
+                        scale=alt.Scale(domain=order, scheme="tableau20")),
+        order=alt.Order("rank:Q"),
+        tooltip=["year", "kind", "events"],
+    ).properties(height=280)
+    st.altair_chart(chart, width="stretch")
     st.caption("Dated events by year and kind; see the Timeline page for each event.")
 else:
     st.caption("No dated events yet.")
@@ -60,16 +68,17 @@ left, right = st.columns(2)
 with left:
     st.subheader("Most used charges")
     rows = _charges(store, gen)
-    frame = pd.DataFrame([{"Article": r.get("article"), "Charge": r.get("label"),
-                           "Category": r.get("category"), "Cases": int(r.get("cases") or 0),
-                           "Defendants": r.get("defendants"),
+    frame = pd.DataFrame([{"Charge": r.get("label"), "Cases": int(r.get("cases") or 0),
+                           "Category": r.get("category"), "Defendants": r.get("defendants"),
                            "Profile": c.entity_url(local(r["charge"], store.base))
                            if r.get("charge") else None} for r in rows[:15]])
     if frame.empty:
         st.caption("No charges recorded.")
     else:
         st.dataframe(frame, hide_index=True, width="stretch", placeholder="", column_config={
-            "Profile": st.column_config.LinkColumn("Profile", display_text="open")})
+            "Charge": st.column_config.TextColumn("Charge", width="medium"),
+            "Cases": st.column_config.NumberColumn("Cases", width=60),
+            "Profile": st.column_config.LinkColumn("Profile", display_text="open", width=60)})
 
 with right:
     st.subheader("Most connected actors")
@@ -90,12 +99,19 @@ with right:
                     "Betweenness": st.column_config.NumberColumn(format="%.3f")})
 
 st.subheader("Go further")
-links = st.columns(5)
-links[0].page_link("pages/explore.py", label="Explore a person")
-links[1].page_link("pages/connections.py", label="Find connections")
-links[2].page_link("pages/transnational.py", label="Transnational repression")
-links[3].page_link("pages/timeline.py", label="Timeline and custody")
-links[4].page_link("pages/sparql.py", label="Query with SPARQL")
+FURTHER = [
+    ("pages/explore.py", "Explore a person →", "Find anyone by any spelling; every fact with its "
+                                               "source, and the network around them."),
+    ("pages/connections.py", "Find connections →", "How two people, courts or cases are linked, "
+                                                   "step by sourced step."),
+    ("pages/transnational.py", "Transnational repression →", "Exiles, foreign nationals, "
+                                                             "trials in absentia."),
+    ("pages/timeline.py", "Timeline and custody →", "Events over time; who was held on a date."),
+    ("pages/sparql.py", "Query with SPARQL →", "Saved queries and your own, with downloads."),
+]
+for col, (page, label, text) in zip(st.columns(len(FURTHER)), FURTHER, strict=True):
+    col.page_link(page, label=label)
+    col.caption(text)
 
 with st.expander("Everything in the store, by type"):
     st.dataframe(pd.DataFrame([{"Type": c.type_caption(t), "Entities": n}

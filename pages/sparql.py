@@ -27,8 +27,8 @@ LIMIT 100"""
 st.title("SPARQL")
 st.caption("Query the graph directly. Queries are read-only and run in a sandbox: no updates, "
            "no SERVICE, LOAD or FROM, a time limit and a row limit. Prefixes rg:, rdfs:, skos:, "
-           "schema:, prov:, dct: and others are predefined; entities are id:<id>… as IRIs "
-           f"under {c.md(store.base)}.")
+           "schema:, prov:, dct: and others are predefined; an entity's IRI is its id under "
+           f"`{store.base}`.")
 
 
 def _load_saved() -> None:
@@ -77,10 +77,16 @@ if sq is not None:
 with st.expander("Syntax-highlighted view"):
     st.code(text, language="sparql")
 
-run = st.button("Run query", type="primary")
+def _request_run() -> None:
+    # A callback, not the button's return value: the request survives a rerun (see
+    # common._require_app_navigation) that would drop a button's one-off "clicked".
+    st.session_state["_sparql.autorun"] = True
+
+
+st.button("Run query", type="primary", key=c.SPARQL_RUN, on_click=_request_run)
 shared = ("q" in st.query_params or "saved" in st.query_params) and \
     st.session_state.get(c.SPARQL_RESULT) is None and not st.session_state.get("_sparql.ran")
-if run or shared or st.session_state.pop("_sparql.autorun", False):
+if shared or st.session_state.pop("_sparql.autorun", False):
     st.session_state["_sparql.ran"] = True
     if sq is not None:
         c.set_url("saved", sq.name)
@@ -123,7 +129,7 @@ else:
         firsts = [next((e for e in row if e and e in g), None)
                   for row in entity_ids(result, store.base)]
         if any(firsts):
-            frame["profile"] = [c.entity_url(e) if e else None for e in firsts]
+            frame.insert(0, "profile", [c.entity_url(e) if e else None for e in firsts])
     else:
         frame = pd.DataFrame([[display(t.subject, store.base), display(t.predicate, store.base),
                                display(t.object, store.base)] for t in result.triples],

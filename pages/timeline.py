@@ -1,4 +1,4 @@
-"""Timeline: events on a time axis, filtered by person, case, charge; who was in custody on a date."""
+"""Timeline: events on a time axis, filtered by person, case and charge; who was held on a date."""
 
 from __future__ import annotations
 
@@ -66,7 +66,8 @@ st.caption(f"{len(shown)} of {len(evs)} events; {len(shown) - len(dated)} withou
 
 if dated:
     frame = pd.DataFrame([{
-        "date": parse_start(e.date), "shown as": e.date, "kind": c.type_caption(chart_group(e.type)),
+        "date": parse_start(e.date), "shown as": e.date,
+        "kind": c.type_caption(chart_group(e.type)),
         "event": e.label, "people": ", ".join(label(p) for p in e.people)} for e in dated])
     chart = alt.Chart(frame).mark_circle(size=110, opacity=0.8).encode(
         x=alt.X("date:T", title=None),

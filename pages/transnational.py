@@ -45,7 +45,7 @@ st.dataframe(pd.DataFrame([{
     "Lives in": "; ".join(label for _, label in r.residence),
     "Cases": "; ".join(label for _, label in r.cases),
     "Profile": c.entity_url(r.person)} for r in rows]),
-    hide_index=True, width="stretch", placeholder="",
+    hide_index=True, width="stretch", placeholder="", height="content",
     column_config={"Profile": st.column_config.LinkColumn("Profile", display_text="open"),
                    "Cases": st.column_config.TextColumn("Cases", width="large")})
 
@@ -53,9 +53,14 @@ left, right = st.columns([2, 3])
 with left:
     st.subheader("Where targeted people live")
     groups = by_residence(rows)
-    st.bar_chart(pd.DataFrame({"country": [g_ for g_, _ in groups],
-                               "people": [len(p) for _, p in groups]}).set_index("country"),
-                 horizontal=True, y_label="", x_label="people")
+    known = [(country, people) for country, people in groups if country != "not recorded"]
+    if known:
+        st.bar_chart(pd.DataFrame({"country": [x for x, _ in known],
+                                   "people": [len(p) for _, p in known]}).set_index("country"),
+                     horizontal=True, y_label="", x_label="people", height=60 + 28 * len(known))
+    unknown = sum(len(p) for country, p in groups if country == "not recorded")
+    if unknown:
+        st.caption(f"No country of residence recorded for {unknown} of {len(rows)} people.")
 with right:
     st.subheader("By country of residence")
     st.dataframe(pd.DataFrame([{"Country": country, "People": len(people),

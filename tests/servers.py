@@ -28,6 +28,9 @@ from pathlib import Path
 
 KINDS = ("oxigraph", "virtuoso")
 VIRTUOSO_BIN = "/usr/bin/virtuoso-t"
+#: seconds after which the engines stop a query themselves: a client that gives up cannot
+#: cancel a query on the server, and tests of the time limit must not leave one running
+SERVER_QUERY_LIMIT = 20
 #: Virtuoso's administrator account as created in a fresh database; loopback only.
 VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
 
@@ -116,7 +119,8 @@ def start_oxigraph(folder: Path, seconds: float = 30) -> Server:
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     proc = _spawn([binary, "serve", "--location", str(folder / "data"),
-                   "--bind", f"127.0.0.1:{port}"], folder)
+                   "--bind", f"127.0.0.1:{port}", "--timeout-s", str(SERVER_QUERY_LIMIT)],
+                  folder)
     url = f"http://127.0.0.1:{port}"
     return _wait(Server("oxigraph", url, folder, proc), url + "/query", seconds)
 
@@ -161,7 +165,7 @@ HTTPProxyEnabled = 0
 
 [SPARQL]
 ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 60
+MaxQueryExecutionTime = {limit}
 MaxQueryCostEstimationTime = 0
 """
 
@@ -177,7 +181,8 @@ def start_virtuoso(folder: Path, seconds: float = 90) -> Server:
     folder.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(_VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port),
+    ini.write_text(_VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port,
+                                        limit=SERVER_QUERY_LIMIT),
                    encoding="utf-8")
     proc = _spawn([VIRTUOSO_BIN, "+foreground", "+configfile", str(ini)], folder)
     url = f"http://127.0.0.1:{http_port}/sparql"

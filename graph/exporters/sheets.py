@@ -44,7 +44,8 @@ _ENTITIES = _P + """SELECT ?s ?type ?label ?desc ?wd ?vis WHERE {
   GRAPH <%sgraph/entities> { ?s a ?type . FILTER(STRSTARTS(STR(?type), STR(rg:)))
     OPTIONAL { ?s rdfs:label ?label } OPTIONAL { ?s schema:description ?desc }
     OPTIONAL { ?s owl:sameAs ?wd } OPTIONAL { ?s rg:visibility ?vis } } }"""
-_ALIASES = _P + """SELECT ?s ?alias WHERE { GRAPH <%sgraph/entities> { ?s skos:altLabel ?alias } }"""
+_ALIASES = _P + """SELECT ?s ?alias WHERE {
+  GRAPH <%sgraph/entities> { ?s skos:altLabel ?alias } }"""
 _CLAIMS = _P + """SELECT ?s ?p ?o ?src ?date ?conf ?note ?vis WHERE { GRAPH ?g {
   ?c a rg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
      prov:wasDerivedFrom ?src ; rg:confidence ?conf .
@@ -69,7 +70,7 @@ def rows(store: GraphStore) -> dict[str, list[list[str]]]:
     """The three sheets as rows of text (header first), sorted."""
     base = store.base
     out: dict[str, list[list[str]]] = {}
-    sources = {}
+    sources: dict[str, list[str]] = {}
     for r in store.query(_SOURCES % base).rows:
         sid = _local(_v(r[0]), base)
         sources.setdefault(sid, [sid, *(_v(x) for x in r[1:6]), _v(r[6]) or "public"])
@@ -77,7 +78,7 @@ def rows(store: GraphStore) -> dict[str, list[list[str]]]:
     aliases: dict[str, set[str]] = {}
     for r in store.query(_ALIASES % base).rows:
         aliases.setdefault(_local(_v(r[0]), base), set()).add(_v(r[1]))
-    entities = {}
+    entities: dict[str, list[str]] = {}
     for r in store.query(_ENTITIES % base).rows:
         eid = _local(_v(r[0]), base)
         wd = _v(r[4]).rsplit("/", 1)[-1] if r[4] is not None else ""
@@ -125,13 +126,13 @@ def _leftovers(store: GraphStore, files: dict[str, bytes]) -> list[ox.Quad]:
 
     fixed = {graph_iri(store.base, "ontology"), graph_iri(store.base, "vocabularies")}
     with tempfile.TemporaryDirectory(prefix="repgraph-export-") as tmp:
-        for name, data in files.items():
-            (Path(tmp) / name).write_bytes(data)
+        for name, content in files.items():
+            (Path(tmp) / name).write_bytes(content)
         try:
-            data = ingest([Path(tmp)], store.base)
+            again = ingest([Path(tmp)], store.base)
         except InputError:
             return []  # e.g. a case whose only defendant is restricted: sheets stay as they are
-    lines = data.full if store.level == "full" else data.public
+    lines = again.full if store.level == "full" else again.public
     rebuilt = set(ox.parse(("\n".join(lines) + "\n").encode("utf-8"),
                            format=ox.RdfFormat.N_QUADS))
     return [q for q in quads(store)
