@@ -105,11 +105,12 @@ def cmd_render(a: argparse.Namespace) -> int:
     from graph.render import render_to_file
     from graph.store import open_store
 
-    if not a.focus and not a.query:
-        raise RepgraphError("render needs --focus ID or --query SAVED-NAME")
+    if sum(bool(x) for x in (a.focus, a.query, a.path)) != 1:
+        raise RepgraphError("render needs one of --focus ID, --path A B or --query SAVED-NAME")
     store = open_store(a.store, full=a.full)
     out = render_to_file(store, Path(a.output), focus=a.focus, depth=a.depth, query=a.query,
-                         params=_params(a.param), title=a.title, size=a.size)
+                         params=_params(a.param), title=a.title, size=a.size,
+                         path=tuple(a.path) if a.path else None, layout=a.layout)
     print(f"wrote {out}")
     return 0
 
@@ -172,7 +173,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--focus", metavar="ID")
     p.add_argument("--depth", type=int, default=2)
     p.add_argument("--query", metavar="SAVED-NAME")
+    p.add_argument("--path", nargs=2, metavar=("A", "B"),
+                   help="the shortest paths between two entities")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--layout", choices=("auto", "force", "layered", "countries"), default="auto",
+                   help="force-directed, left-to-right layers, or grouped by country")
     p.add_argument("--title")
     p.add_argument("--size", choices=("card", "slide", "a4"), default="slide",
                    help="card 1200×675, slide 1920×1080, a4 (vector)")
@@ -183,7 +188,10 @@ def parser() -> argparse.ArgumentParser:
     _store_arg(p)
     p.add_argument("--format", required=True,
                    choices=("ttl", "nt", "trig", "jsonld", "graphml", "gexf", "csv", "ftm"))
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=(
+        "output file; for csv a folder (no suffix) holding sources.csv, entities.csv, "
+        "claims.csv (plus extra.trig when needed), or a .zip; jsonld also writes "
+        "NAME.context.jsonld beside it"))
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", help="read-only SPARQL 1.1 endpoint over the public store")

@@ -241,14 +241,13 @@ def _dataset(text: str, toks: list[Token], names: Names, prefixes: Mapping[str, 
     query without GRAPH (an engine may otherwise open every graph on the server), the
     constants it names, or the whole list for GRAPH ?var. In "filter" mode (engines
     that keep every named graph open under FROM alone, like Virtuoso, which is slow with
-    long FROM NAMED lists): each `GRAPH ?g {...}` becomes
-    `{ GRAPH ?g {...} FILTER(STRENDS(STR(?g), suffix)) }` and a constant that is not one
-    of the level's graphs becomes the empty graph. A GRAPH keyword hidden in escapes
-    cannot be edited, so such a query gets the list whatever the mode.
+    long FROM NAMED lists), a query whose GRAPH patterns all take a variable gets no
+    FROM NAMED and each `GRAPH ?g {...}` becomes
+    `{ GRAPH ?g {...} FILTER(STRENDS(STR(?g), suffix)) }`. Anything else — constants
+    mixed with variables, a GRAPH keyword hidden in escapes — gets the list.
     """
     targets: set[str] = set()
     variables: list[int] = []
-    edits: list[tuple[int, int, str]] = []
     found = 0
     everything = False
     for i, tok in enumerate(toks):
@@ -257,10 +256,7 @@ def _dataset(text: str, toks: list[Token], names: Names, prefixes: Mapping[str, 
         found += 1
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if nxt is not None and nxt.kind in ("iri", "pname"):
-            iri = _resolve(nxt, prefixes, base)
-            targets.add(iri)
-            if names.mode == "filter" and iri not in names.graphs:
-                edits.append((nxt.start, nxt.end, f"<{names.empty}>"))
+            targets.add(_resolve(nxt, prefixes, base))
         elif nxt is not None and nxt.kind == "var":
             variables.append(i)
         else:
@@ -268,7 +264,8 @@ def _dataset(text: str, toks: list[Token], names: Names, prefixes: Mapping[str, 
     hidden = sum(1 for t in tokens(_unescape(text))
                  if t.kind == "word" and t.text.upper() == "GRAPH") > found
     clause = [f"FROM <{names.union}>"]
-    if names.mode == "filter" and not hidden and not everything:
+    if names.mode == "filter" and variables and not (targets or hidden or everything):
+        edits = []
         for i in variables:
             close = _matching(toks, i + 2)
             var = toks[i + 1].text
