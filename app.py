@@ -1,4 +1,5 @@
-"""The Streamlit explorer: only the page list (each page in pages/ lays out what graph/ computes).
+"""The Streamlit explorer: only the page list (each page in app_pages/ lays
+out what graph/ computes).
 
 Run with `make run`, or: streamlit run app.py   (REPGRAPH_STORE, REPGRAPH_MODE choose the store)
 """
@@ -14,14 +15,14 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title="Repression graph", layout="wide")
 
 pages = [
-    st.Page("pages/overview.py", title="Overview", default=True),
-    st.Page("pages/explore.py", title="Explore"),
-    st.Page("pages/connections.py", title="Connections"),
-    st.Page("pages/transnational.py", title="Transnational"),
-    st.Page("pages/timeline.py", title="Timeline"),
-    st.Page("pages/sparql.py", title="SPARQL"),
+    st.Page("app_pages/overview.py", title="Overview", default=True),
+    st.Page("app_pages/explore.py", title="Explore"),
+    st.Page("app_pages/connections.py", title="Connections"),
+    st.Page("app_pages/transnational.py", title="Transnational"),
+    st.Page("app_pages/timeline.py", title="Timeline"),
+    st.Page("app_pages/sparql.py", title="SPARQL"),
 ]
-if (HERE / "pages" / "images.py").exists():  # written separately; the app works without it
-    pages.append(st.Page("pages/images.py", title="Images & exports"))
+if (HERE / "app_pages" / "images.py").exists():  # written separately; the app works without it
+    pages.append(st.Page("app_pages/images.py", title="Images & exports"))
 
 st.navigation(pages).run()

@@ -285,6 +285,12 @@ class EndpointServer(ThreadingHTTPServer):
         self.endpoint = endpoint
         super().__init__(address, Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is routine: one line, no traceback."""
+        import sys
+
+        log.warning("connection error: %s", type(sys.exc_info()[1]).__name__)
+
 
 def make_server(spec: str, host: str = "127.0.0.1", port: int = 7878,
                 workers: int | None = None, queue: int | None = None,

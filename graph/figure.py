@@ -28,10 +28,8 @@ from graph.layout import force_layout, grouped_layout, layered_layout
 from graph.overlap import Area, Box, overlap_area, place_edge_labels
 from graph.page import SIZES, TEXT_COLOUR, Page, Size, font, wrap_label
 from graph.render import View
-from graph.style import FOCUS_COLOUR, legend, style_for
+from graph.style import FOCUS_COLOUR, READ_BACKWARDS, legend, style_for
 
-#: Relations whose edge label reads from object to subject ("X defendant in CASE").
-READ_BACKWARDS = frozenset({"defendant", "participant"})
 RESTRICTED_COLOUR = "#C00000"
 EDGE_COLOUR = "#8C8C8C"
 #: No dates or tool versions in the files, so that identical input gives identical bytes.

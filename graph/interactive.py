@@ -31,7 +31,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from graph.network import Subgraph
-from graph.style import FOCUS_COLOUR, legend, style_for
+from graph.style import FOCUS_COLOUR, READ_BACKWARDS, legend, style_for
 
 #: Longest label drawn on a node; the tooltip carries the full name.
 LABEL_CHARS = 38
@@ -130,8 +130,8 @@ def build_network(sub: Subgraph, physics: bool = True) -> Network:
             opts["x"], opts["y"] = pos[n]
         net.add_node(n, **opts)
     pairs: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for u, v, d in g.edges(data=True):
-        pairs.setdefault((u, v), []).append(d)
+    for u, v, k, d in g.edges(keys=True, data=True):
+        pairs.setdefault((v, u) if k in READ_BACKWARDS else (u, v), []).append(d)
     for (u, v), links in sorted(pairs.items()):
         links = sorted(links, key=lambda d: str(d.get("property", "")))
         labels = list(dict.fromkeys(str(d.get("label", d.get("property", ""))) for d in links))

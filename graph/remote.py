@@ -42,20 +42,20 @@ import json
 import os
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.client import HTTPResponse
-from typing import IO, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from graph.exc import QueryError, QueryTimeout, StoreError
-from graph.ingest import Ingested
+from graph.exc import QueryTimeout, StoreError
 from graph.results import QueryResult, Term
 from graph.rewrite import Names, prepare
+from graph.sparqlclient import JSON_RESULTS, TRUSTED_TIMEOUT, Client, check_complete, fixed
+
+if TYPE_CHECKING:
+    from graph.ingest import Ingested
 
 CONTROL = "urn:x-repgraph:control"
 STORE = "urn:x-repgraph:store"
@@ -64,11 +64,8 @@ PREVIOUS = "urn:x-repgraph:previous"
 GENERATION = "urn:x-repgraph:generation:"
 EMPTY = "urn:x-repgraph:no-graph"
 V = "urn:x-repgraph:"  # control vocabulary: state, started, meta, graph-public, graph-full
-JSON_RESULTS = "application/sparql-results+json"
 GRAPH_RESULTS = "application/n-triples, text/turtle;q=0.9"
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
-#: trusted (internal) queries get this long before the client gives up on the server
-TRUSTED_TIMEOUT = float(os.environ.get("REPGRAPH_REMOTE_TIMEOUT", "300"))
 
 
 def names_for(gen: str, level: str, graphs: Iterable[str], mode: str = "list") -> Names:
@@ -79,134 +76,6 @@ def names_for(gen: str, level: str, graphs: Iterable[str], mode: str = "list") -
 def default_graph_name(gen: str, level: str) -> str:
     """Where triples the embedded store keeps in its default graph live on a server."""
     return f"{GENERATION}{gen}:{level}:default"
-
-
-# -- HTTP ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Endpoints:
-    query: str
-    update: str
-
-
-def endpoints(url: str, with_credentials: bool) -> Endpoints:
-    """Query and update URLs from a server URL (REPGRAPH_QUERY_URL/_UPDATE_URL override).
-
-    `.../sparql` is Virtuoso-style (updates at /sparql-auth when credentials are set;
-    Neptune: set REPGRAPH_UPDATE_URL to the same /sparql); `.../repositories/ID` is
-    GraphDB (updates at /statements); anything else is Oxigraph- and Fuseki-style
-    (`URL/query`, `URL/update`).
-    """
-    parts = urllib.parse.urlsplit(url)
-    if parts.username or parts.password:
-        raise StoreError("put credentials in REPGRAPH_SPARQL_USER and REPGRAPH_SPARQL_PASSWORD,"
-                         " not in the store URL")
-    root = url.rstrip("/")
-    if root.endswith("/sparql"):
-        query, update = root, root + "-auth" if with_credentials else root
-    elif "/repositories/" in root:
-        query, update = root, root + "/statements"
-    else:
-        query, update = root + "/query", root + "/update"
-    found = Endpoints(os.environ.get("REPGRAPH_QUERY_URL", query),
-                      os.environ.get("REPGRAPH_UPDATE_URL", update))
-    for u in (found.query, found.update):
-        if not u.startswith(("http://", "https://")):
-            raise StoreError(f"not an http(s) SPARQL endpoint: {u}")
-    return found
-
-
-class Client:
-    """Posts SPARQL to one server; opens a fresh opener per request (urllib's auth
-    handlers keep retry counters that are not safe to share between threads)."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._user = os.environ.get("REPGRAPH_SPARQL_USER") or None
-        self._password = os.environ.get("REPGRAPH_SPARQL_PASSWORD", "")
-        self.endpoints = endpoints(url, self._user is not None)
-
-    def _opener(self) -> urllib.request.OpenerDirector:
-        if self._user is None:
-            return urllib.request.build_opener()
-        pm = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        pm.add_password(None, [self.endpoints.query, self.endpoints.update],  # type: ignore[arg-type]
-                        self._user, self._password)
-        return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(pm),
-                                           urllib.request.HTTPDigestAuthHandler(pm))
-
-    def post(self, url: str, form: Mapping[str, str], accept: str, timeout: float
-             ) -> HTTPResponse:
-        body = urllib.parse.urlencode(form).encode("utf-8")
-        # only http(s) URLs get here: endpoints() refuses other schemes
-        req = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
-        try:
-            return self._opener().open(req, timeout=timeout)  # type: ignore[no-any-return]
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(2000).decode("utf-8", "replace").strip()
-            if exc.code in (401, 403):
-                raise StoreError(f"the SPARQL server at {url} refused the credentials "
-                                 "(REPGRAPH_SPARQL_USER / REPGRAPH_SPARQL_PASSWORD)") from None
-            if 400 <= exc.code < 500:
-                raise QueryError(f"the SPARQL server refused the request ({exc.code}): "
-                                 f"{detail}") from None
-            raise StoreError(f"the SPARQL server at {url} failed ({exc.code}): "
-                             f"{detail[:500]}") from None
-        except TimeoutError:
-            raise QueryTimeout(f"no answer from the SPARQL server within {timeout:g} s") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise StoreError(f"cannot reach the SPARQL server at {url}: {reason}") from None
-
-    def update(self, sparql: str, timeout: float = TRUSTED_TIMEOUT) -> None:
-        with self.post(self.endpoints.update, {"update": sparql}, "*/*", timeout) as resp:
-            resp.read()
-
-    def select(self, sparql: str, timeout: float = TRUSTED_TIMEOUT) -> list[dict[str, Term]]:
-        """A trusted SELECT sent as is (control graph, verification), rows as dicts."""
-        with self.post(self.endpoints.query, {"query": sparql}, JSON_RESULTS, timeout) as resp:
-            answer = ox.parse_query_results(_fixed(resp), format=ox.QueryResultsFormat.JSON)
-            names = [v.value for v in answer.variables]  # type: ignore[union-attr]
-            return [{n: s[n] for n in names if s[n] is not None} for s in answer]  # type: ignore[union-attr]
-
-
-class _Virtuoso:
-    """A byte stream with Virtuoso's `nodeID://` blank-node prefix removed, so that
-    pyoxigraph's standard parser accepts it (streamed: rows are read only as needed)."""
-
-    _NEEDLE, _REPL = b'"value": "nodeID://', b'"value": "'
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._raw = raw
-        self._ready = bytearray()  # rewritten bytes not yet handed out
-        self._tail = b""  # what could be the start of a needle cut by a chunk boundary
-        self._eof = False
-
-    def _fill(self, want: int) -> None:
-        while len(self._ready) < want and not self._eof:
-            chunk = self._raw.read(65536)
-            data = (self._tail + chunk).replace(self._NEEDLE, self._REPL)
-            if not chunk:
-                self._eof, self._tail = True, b""
-                self._ready += data
-                break
-            k = next((k for k in range(len(self._NEEDLE) - 1, 0, -1)
-                      if data.endswith(self._NEEDLE[:k])), 0)
-            self._ready += data[:len(data) - k]
-            self._tail = data[len(data) - k:]
-
-    def read(self, n: int | None = -1) -> bytes:
-        """At most n bytes (the parser relies on that), all of them when n is negative."""
-        want = len(self._ready) + (1 << 62) if n is None or n < 0 else n
-        self._fill(want)
-        out = bytes(self._ready[:want])
-        del self._ready[:want]
-        return out
-
-
-def _fixed(resp: IO[bytes]) -> IO[bytes]:
-    return cast(IO[bytes], _Virtuoso(resp))
 
 
 # -- the store -------------------------------------------------------------------------
@@ -305,8 +174,8 @@ class RemoteStore:
         accept = GRAPH_RESULTS if form == "graph" else JSON_RESULTS
         resp = self.client.post(self.client.endpoints.query, {"query": text}, accept, timeout)
         try:
-            _check_complete(resp, max_rows)
-            result = _read(resp, form, view.names.suffix, max_rows)
+            check_complete(resp, max_rows)
+            result = _read(resp, form, view.names.suffix, max_rows, deadline)
             result.truncated = result.truncated or resp.headers.get("X-SPARQL-MaxRows") is not None
         except (OSError, SyntaxError, ValueError) as exc:
             if time.monotonic() >= deadline:
@@ -337,29 +206,21 @@ class RemoteStore:
         return int(row[0].value)  # type: ignore[union-attr]
 
 
-def _check_complete(resp: HTTPResponse, max_rows: int | None) -> None:
-    """Virtuoso cuts results silently at ResultSetMaxRows, and an "anytime" query returns
-    partial results: refuse both rather than pass on a wrong answer as complete."""
-    if resp.headers.get("X-SQL-State"):
-        raise QueryTimeout("the SPARQL server stopped the query early "
-                           f"({resp.headers.get('X-SQL-Message', 'partial results')})")
-    if max_rows is None and resp.headers.get("X-SPARQL-MaxRows"):
-        raise StoreError("the SPARQL server truncated a result at "
-                         f"{resp.headers['X-SPARQL-MaxRows']} rows: raise its row limit "
-                         "(Virtuoso: [SPARQL] ResultSetMaxRows)")
-
-
-def _read(resp: HTTPResponse, form: str, suffix: str, max_rows: int | None) -> QueryResult:
+def _read(resp: HTTPResponse, form: str, suffix: str, max_rows: int | None,
+          deadline: float) -> QueryResult:
+    """Parse while reading; stop at max_rows, and at the deadline (the socket timeout
+    alone would let a server that trickles rows run on)."""
     if form == "graph":
         fmt = ox.RdfFormat.from_media_type(resp.headers.get_content_type()) \
             or ox.RdfFormat.N_TRIPLES
         triples: list[ox.Triple] = []
-        for q in ox.parse(_fixed(resp), format=fmt):
+        for q in ox.parse(fixed(resp), format=fmt):
             if max_rows is not None and len(triples) >= max_rows:
                 return QueryResult("graph", triples=triples, truncated=True)
+            _on_time(len(triples), deadline)
             triples.append(ox.Triple(*(_back(t, suffix) for t in q.triple)))  # type: ignore[arg-type]
         return QueryResult("graph", triples=triples)
-    answer = ox.parse_query_results(_fixed(resp), format=ox.QueryResultsFormat.JSON)
+    answer = ox.parse_query_results(fixed(resp), format=ox.QueryResultsFormat.JSON)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
     if form == "ask":  # Virtuoso answers a false ASK as an empty table of ?__ASK_RETVAL
@@ -370,8 +231,14 @@ def _read(resp: HTTPResponse, form: str, suffix: str, max_rows: int | None) -> Q
     for solution in answer:
         if max_rows is not None and len(rows) >= max_rows:
             return QueryResult("select", variables, rows, truncated=True)
+        _on_time(len(rows), deadline)
         rows.append(tuple(_back(solution[i], suffix) for i in range(len(variables))))
     return QueryResult("select", variables, rows)
+
+
+def _on_time(n: int, deadline: float) -> None:
+    if n % 1000 == 999 and time.monotonic() > deadline:
+        raise QueryTimeout("query stopped at the time limit while its answer was arriving")
 
 
 def _back(term: Any, suffix: str) -> Any:

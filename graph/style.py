@@ -35,6 +35,10 @@ GROUPS: dict[str, Style] = {
     "Source": Style("Source", "#BBBBBB", "dot", "."),
 }
 FALLBACK = Style("Other", "#777777", "dot", "o")
+
+#: Relations drawn from object to subject so that the edge label reads along the arrow:
+#: a case's `defendant` edge is drawn Person —defendant in→ Case.
+READ_BACKWARDS = frozenset({"defendant", "participant"})
 FOCUS_COLOUR = "#000000"
 
 

@@ -19,6 +19,7 @@ from graph.ontology import schema
 from graph.query import saved_queries
 from graph.results import QueryResult
 from graph.store import GraphStore
+from graph.style import READ_BACKWARDS
 
 #: Overview's "most connected" lists: by the role an actor plays in cases (an incoming
 #: edge of that property) or by type.  Judges and prosecutors are Persons, so a role
@@ -222,6 +223,9 @@ def path_steps(g: nx.MultiDiGraph, path: list[str]) -> list[list[Step]]:
     for a, b in itertools.pairwise(path):
         links = [(a, b, d) for d in (g.get_edge_data(a, b) or {}).values()]
         links += [(b, a, d) for d in (g.get_edge_data(b, a) or {}).values()]
+        # read the relation along its label: "Person —defendant in→ Case", not the reverse
+        links = [(v, u, d) if d["property"] in READ_BACKWARDS else (u, v, d)
+                 for u, v, d in links]
         hops.append([Step(u, g.nodes[u].get("label", u), str(d.get("label", d.get("property"))),
                           v, g.nodes[v].get("label", v), tuple(d.get("dates") or ()),
                           str(d.get("confidence", "")), tuple(d.get("sources") or ()))

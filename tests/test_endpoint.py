@@ -28,7 +28,7 @@ from graph.build import build
 from graph.endpoint import EndpointServer, make_server
 from graph.query import saved_queries
 from graph.store import GraphStore
-from tests.servers import credentials, running, unavailable
+from tests.servers import credentials, require, running
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
 CANARY = "CANARY-"
@@ -318,8 +318,7 @@ def test_access_log_is_minimal(endpoint: str, caplog: pytest.LogCaptureFixture) 
 
 @pytest.mark.server
 def test_endpoint_over_a_remote_store(tmp_path: Path) -> None:
-    if unavailable("oxigraph"):
-        pytest.skip(unavailable("oxigraph") or "")
+    require("oxigraph")
     with running("oxigraph", tmp_path) as engine, credentials(engine.env):
         build([TINY], engine.url)
         with serving(engine.url, timeout=5) as server:

@@ -9,14 +9,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "images.py")
+PAGE = str(ROOT / "app_pages" / "images.py")
 
 
 @pytest.fixture()
 def page(tiny_location: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("REPGRAPH_STORE", str(tiny_location))
     monkeypatch.setenv("REPGRAPH_MODE", "public")
-    monkeypatch.syspath_prepend(str(ROOT))  # `from pages import common`, as under app.py
+    monkeypatch.syspath_prepend(str(ROOT))  # `from app_pages import common`, as under app.py
     return AppTest.from_file(PAGE, default_timeout=120)
 
 
@@ -92,5 +92,5 @@ def test_title_is_shown_as_typed(page: AppTest) -> None:
 @pytest.fixture(autouse=True)
 def _forget_pages_module() -> None:
     """Each AppTest imports pages.common afresh (its caches hold a store per test)."""
-    for name in [m for m in sys.modules if m == "pages" or m.startswith("pages.")]:
+    for name in [m for m in sys.modules if m == "app_pages" or m.startswith("app_pages.")]:
         del sys.modules[name]

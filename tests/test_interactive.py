@@ -33,6 +33,8 @@ def _evil_subgraph() -> Subgraph:
                sources=["src-a", "src-b"], dates=["2024"], confidence="high")
     g.add_edge("c1", "p1", key="judge", property="judge", label=EVIL, sources=[], dates=[],
                confidence="")
+    g.add_edge("c1", "p1", key="prosecutor", property="prosecutor", label="prosecuted by",
+               sources=["src-c"], dates=[], confidence="low")
     return Subgraph(g, ["p1"])
 
 
@@ -56,7 +58,7 @@ def test_untrusted_text_cannot_become_markup():
     # string tooltips with innerText, so it is displayed, never parsed
     assert nodes["p1"]["label"] == EVIL
     assert EVIL in nodes["p1"]["title"] and BREAKOUT in nodes["p1"]["title"]
-    edges = _data(page, "edges")
+    edges = [e for e in _data(page, "edges") if e["from"] == "c1"]
     assert EVIL in edges[0]["title"] and "<img" in edges[0]["label"]
 
 
@@ -75,10 +77,15 @@ def test_styles_focus_and_merged_edges():
     assert nodes["p1"]["color"]["background"] == person.colour
     assert nodes["p1"]["color"]["border"] == FOCUS_COLOUR and nodes["p1"]["borderWidth"] > 1
     assert nodes["c1"]["borderWidth"] == 1
-    assert len(net.edges) == 1  # two claims between one pair: one drawn edge, both labels
-    edge = net.edges[0]
-    assert "defendant in" in edge["label"] and "2 sources" in edge["title"]
-    assert "confidence high" in edge["title"] and "date 2024" in edge["title"]
+    edges = {(e["from"], e["to"]): e for e in net.edges}
+    assert set(edges) == {("p1", "c1"), ("c1", "p1")}
+    # `defendant` is drawn from the person so that it reads "X —defendant in→ case"
+    defendant = edges[("p1", "c1")]
+    assert defendant["label"] == "defendant in" and "2 sources" in defendant["title"]
+    assert "confidence high" in defendant["title"] and "date 2024" in defendant["title"]
+    # two claims in one direction between one pair: one drawn edge carrying both labels
+    both = edges[("c1", "p1")]
+    assert "prosecuted by" in both["title"] and "<img" in both["label"]  # label is clipped
 
 
 def test_legend_lists_types_present(tiny_store):

@@ -9,7 +9,6 @@ real processes on 127.0.0.1 (tests/servers.py).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,12 +23,13 @@ from graph.exc import QueryError, QueryRefused, QueryTimeout, StoreError
 from graph.export import EXPORTERS, export_bytes
 from graph.network import project
 from graph.query import bind, saved_queries
-from graph.remote import CONTROL, GENERATION, Client, RemoteStore
+from graph.remote import CONTROL, GENERATION, RemoteStore
 from graph.results import QueryResult
 from graph.sandbox import run_user_query
+from graph.sparqlclient import Client
 from graph.stats import stats
 from graph.store import GraphStore, open_store
-from tests.servers import Server, credentials, running, unavailable
+from tests.servers import Server, credentials, require, running, start_virtuoso
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
 BASE = "https://repression-graph.org/id/"
@@ -58,11 +58,7 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         spec = str(tiny_location)
         yield Engine(kind, spec, open_store(spec), open_store(spec, full=True))
         return
-    reason = unavailable(kind)
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require(kind)
     with running(kind, tmp_path_factory.mktemp(kind)) as server, credentials(server.env):
         build([TINY], server.url)
         yield Engine(kind, server.url, open_store(server.url),
@@ -355,11 +351,11 @@ def test_the_app_runs_on_it(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.syspath_prepend(str(root))
     monkeypatch.setenv("REPGRAPH_STORE", engine.spec)
     monkeypatch.delenv("REPGRAPH_MODE", raising=False)
-    for page in sorted(p.stem for p in (root / "pages").glob("*.py") if p.stem != "common"):
+    for page in sorted(p.stem for p in (root / "app_pages").glob("*.py") if p.stem != "common"):
         at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
         if page == "explore":
             at.query_params["entity"] = "kamal-rzayev"
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
         at.run()
         assert not at.exception, (page, [e.value for e in at.exception])
         if page == "explore":
@@ -503,7 +499,25 @@ def test_cli_query_against_the_server(engine: Engine, capsys: pytest.CaptureFixt
 
 @pytest.mark.server
 def test_no_store_yet(tmp_path: Path) -> None:
-    if unavailable("oxigraph"):
-        pytest.skip(unavailable("oxigraph") or "")
+    require("oxigraph")
     with running("oxigraph", tmp_path) as server, pytest.raises(StoreError, match="repgraph build"):
         open_store(server.url)
+
+
+@pytest.mark.server
+def test_a_result_cut_by_the_server_is_never_passed_on_as_whole(tmp_path: Path) -> None:
+    """Virtuoso cuts results at ResultSetMaxRows without an error: a trusted query must
+    fail loudly, a user query must say it was truncated."""
+    require("virtuoso")
+    server = start_virtuoso(tmp_path, max_rows=100)
+    try:
+        with credentials(server.env):
+            build([TINY], server.url)
+            store = RemoteStore(server.url)
+            with pytest.raises(StoreError, match="ResultSetMaxRows"):
+                store.query("SELECT * WHERE { ?s ?p ?o }")
+            capped = run_user_query(store, "SELECT * WHERE { ?s ?p ?o }", max_rows=1000)
+            assert capped.truncated and len(capped.rows) == 100
+            check_judges(run_saved(store, "judges"))
+    finally:
+        server.stop()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages import common as c
 from graph.exc import QueryError
 from graph.query import bind, saved_queries
 from graph.results import QueryResult, display, to_csv, to_json
 from graph.sandbox import run_user_query
 from graph.views import entity_ids, result_subgraph
-from pages import common as c
 
 store = c.current_store()
 g = c.network(store)
@@ -78,8 +78,8 @@ with st.expander("Syntax-highlighted view"):
     st.code(text, language="sparql")
 
 def _request_run() -> None:
-    # A callback, not the button's return value: the request survives a rerun (see
-    # common._require_app_navigation) that would drop a button's one-off "clicked".
+    # A callback, not the button's return value: the request survives any rerun that
+    # happens before the query runs (a URL update reruns the page).
     st.session_state["_sparql.autorun"] = True
 
 

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages import common as c
 from graph.timeline import (
     CHART_GROUPS,
     chart_group,
@@ -17,7 +18,6 @@ from graph.timeline import (
     parse_start,
     sentence_text,
 )
-from pages import common as c
 
 store = c.current_store()
 g = c.network(store)
@@ -97,7 +97,7 @@ c.url_state(c.TIMELINE_ASOF, "asof", last,
             lambda v: min(last, max(first, dt.date.fromisoformat(v))))
 as_of = st.slider("As of", min_value=first, max_value=last, key=c.TIMELINE_ASOF,
                   format="YYYY-MM-DD")
-c.set_url("asof", as_of.isoformat())
+c.set_url("asof", None if as_of == last else as_of.isoformat())
 held = in_custody(evs, as_of.isoformat())
 st.caption("Held from an arrest, pretrial detention or a verdict with a prison sentence until a "
            "recorded release or pardon (or, when none is recorded, until the sentence runs "

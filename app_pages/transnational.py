@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages import common as c
 from graph.network import transnational_subgraph
 from graph.store import GraphStore
 from graph.views import TransnationalRow, by_residence, reason_counts, transnational
-from pages import common as c
 
 store = c.current_store()
 g = c.network(store)

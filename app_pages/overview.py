@@ -6,13 +6,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages import common as c
 from graph.network import local
 from graph.query import saved_queries
 from graph.stats import type_counts
 from graph.store import GraphStore
 from graph.timeline import CHART_GROUPS, counts_by_period
 from graph.views import most_connected
-from pages import common as c
 
 store = c.current_store()
 g = c.network(store)
@@ -100,14 +100,14 @@ with right:
 
 st.subheader("Go further")
 FURTHER = [
-    ("pages/explore.py", "Explore a person →", "Find anyone by any spelling; every fact with its "
+    ("app_pages/explore.py", "Explore a person →", "Find anyone by any spelling; every fact with its "
                                                "source, and the network around them."),
-    ("pages/connections.py", "Find connections →", "How two people, courts or cases are linked, "
+    ("app_pages/connections.py", "Find connections →", "How two people, courts or cases are linked, "
                                                    "step by sourced step."),
-    ("pages/transnational.py", "Transnational repression →", "Exiles, foreign nationals, "
+    ("app_pages/transnational.py", "Transnational repression →", "Exiles, foreign nationals, "
                                                              "trials in absentia."),
-    ("pages/timeline.py", "Timeline and custody →", "Events over time; who was held on a date."),
-    ("pages/sparql.py", "Query with SPARQL →", "Saved queries and your own, with downloads."),
+    ("app_pages/timeline.py", "Timeline and custody →", "Events over time; who was held on a date."),
+    ("app_pages/sparql.py", "Query with SPARQL →", "Saved queries and your own, with downloads."),
 ]
 for col, (page, label, text) in zip(st.columns(len(FURTHER)), FURTHER, strict=True):
     col.page_link(page, label=label)

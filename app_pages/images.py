@@ -11,13 +11,13 @@ import re
 
 import streamlit as st
 
+from app_pages import common as c
 from graph.exc import RepgraphError
 from graph.export import EXPORTERS, download_name, export_bytes
 from graph.names import fold
 from graph.query import saved_queries
 from graph.render import LAYOUTS, MAX_NODES_BY_SIZE, MEDIA_TYPES, View, build_view, render_bytes
 from graph.store import GraphStore
-from pages import common as c
 
 # Widget keys (one place for this page; pages/common.py holds the other pages' keys).
 IMG_MODE = "images.mode"

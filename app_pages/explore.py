@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import common as c
 from graph.network import ego_network
 from graph.timeline import date_bounds
 from graph.views import neighbours, nodes_of_type
-from pages import common as c
 
 #: Type filter choices for the network (each includes its subclasses).
 NETWORK_TYPES = ("Person", "Case", "Event", "Court", "StateBody", "Organization", "Charge",
@@ -87,7 +87,7 @@ if p.cases:
     for block in p.cases:
         role = f" — as {c.md(', '.join(block.roles))}" if block.roles else ""
         with st.expander(f"{c.md(block.label)}{role}", expanded=len(p.cases) <= 3):
-            st.page_link("pages/explore.py", label="Open the case's profile",
+            st.page_link("app_pages/explore.py", label="Open the case's profile",
                          query_params={"entity": block.id})
             c.claims_table(block.claims)
 

@@ -18,7 +18,6 @@ from urllib.parse import quote
 import networkx as nx
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
-from streamlit.runtime.pages_manager import PagesManager
 
 from graph.config import default_store
 from graph.exc import StoreError
@@ -83,21 +82,6 @@ def _open(spec: str, full: bool, generation: str) -> GraphStore:
     return open_store(spec, full=full)
 
 
-def _require_app_navigation() -> None:
-    """Make sure pages run under app.py's st.navigation, not Streamlit's legacy pages/ mode.
-
-    With a folder named pages/ next to app.py, Streamlit serves a process's first
-    request in its legacy multipage mode: a deep link such as /explore?entity=...
-    runs pages/explore.py directly, without app.py, and lists every file in pages/
-    (common.py too) in the sidebar.  Any st.navigation call turns that mode off
-    for good; until app.py has made one, we turn it off here and rerun, which
-    runs app.py and lands on the same page (page identity is its URL path).
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def current_store() -> GraphStore:
     """The store this app shows: public by default, full only in full mode with authentication.
 
@@ -106,7 +90,6 @@ def current_store() -> GraphStore:
     to start unless authentication is configured; every page goes through here,
     so this is the one place to extend the check (login, allow-list).
     """
-    _require_app_navigation()
     mode = os.environ.get("REPGRAPH_MODE", "public").strip().lower() or "public"
     if mode not in MODES:
         stop(f"REPGRAPH_MODE must be 'public' or 'full', not '{mode}'.")
