@@ -100,13 +100,14 @@ with right:
 
 st.subheader("Go further")
 FURTHER = [
-    ("app_pages/explore.py", "Explore a person →", "Find anyone by any spelling; every fact with its "
-                                               "source, and the network around them."),
-    ("app_pages/connections.py", "Find connections →", "How two people, courts or cases are linked, "
-                                                   "step by sourced step."),
+    ("app_pages/explore.py", "Explore a person →",
+     "Find anyone by any spelling; every fact with its source, and the network around them."),
+    ("app_pages/connections.py", "Find connections →",
+     "How two people, courts or cases are linked, step by sourced step."),
     ("app_pages/transnational.py", "Transnational repression →", "Exiles, foreign nationals, "
                                                              "trials in absentia."),
-    ("app_pages/timeline.py", "Timeline and custody →", "Events over time; who was held on a date."),
+    ("app_pages/timeline.py", "Timeline and custody →",
+     "Events over time; who was held on a date."),
     ("app_pages/sparql.py", "Query with SPARQL →", "Saved queries and your own, with downloads."),
 ]
 for col, (page, label, text) in zip(st.columns(len(FURTHER)), FURTHER, strict=True):

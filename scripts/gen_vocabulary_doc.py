@@ -15,7 +15,8 @@ sys.path.insert(0, str(ROOT))
 from graph.ontology import load_schema, sheet_properties  # noqa: E402
 
 KIND = {"string": "text", "boolean": "true / false", "decimal": "number (5.5)",
-        "integer": "whole number", "uri": "http(s) URL", "date": "date: YYYY, YYYY-MM or YYYY-MM-DD"}
+        "integer": "whole number", "uri": "http(s) URL",
+        "date": "date: YYYY, YYYY-MM or YYYY-MM-DD"}
 
 
 def render(onto: Path) -> str:

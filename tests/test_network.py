@@ -23,7 +23,8 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT (COUNT(DISTINCT CONCAT(STR(?s), " ", STR(?p), " ", STR(?o))) AS ?n) WHERE {
   ?c a rg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . FILTER(isIRI(?o)) }"""
 COUNT_ENTITIES = """
-SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?t } FILTER(?g = <{base}graph/entities>) }"""
+SELECT (COUNT(DISTINCT ?s) AS ?n)
+WHERE { GRAPH ?g { ?s a ?t } FILTER(?g = <{base}graph/entities>) }"""
 
 
 @pytest.mark.parametrize("which", ["tiny_store", "tiny_full", "real_store"])
