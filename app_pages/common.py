@@ -8,6 +8,7 @@ view can be shared as a link.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import networkx as nx
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from graph import audit as audit_log
 from graph.config import default_store
 from graph.exc import StoreError
 from graph.interactive import to_html
@@ -82,6 +84,59 @@ def _open(spec: str, full: bool, generation: str) -> GraphStore:
     return open_store(spec, full=full)
 
 
+def full_mode() -> bool:
+    return os.environ.get("REPGRAPH_MODE", "public").strip().lower() == "full"
+
+
+def allowed_users() -> frozenset[str]:
+    """E-mail addresses allowed into full mode: [repgraph] allowed_users in the secrets,
+    or REPGRAPH_ALLOWED_USERS (comma-separated). Empty means nobody."""
+    users: list[str] = []
+    with contextlib.suppress(FileNotFoundError, StreamlitSecretNotFoundError):
+        users = list(st.secrets.get("repgraph", {}).get("allowed_users", []))
+    users += os.environ.get("REPGRAPH_ALLOWED_USERS", "").split(",")
+    return frozenset(u.strip().lower() for u in users if u.strip())
+
+
+def _require_user() -> str:
+    """Full mode: an OIDC login (st.login) by someone on the allow-list, or stop here."""
+    if not st.user.is_logged_in:
+        st.title("Sign in")
+        st.write("This deployment shows restricted facts about people at risk. Sign in with "
+                 "your organisation's account to continue.")
+        st.button("Log in", key="auth.login", on_click=st.login, type="primary")
+        st.stop()
+    email = str(st.user.get("email") or "").strip().lower()
+    if email not in allowed_users():
+        if not st.session_state.get("_audit.denied"):
+            audit_log.record("denied", email or "unknown")
+            st.session_state["_audit.denied"] = True
+        st.button("Log out", key="auth.logout.denied", on_click=st.logout)
+        stop("Your account is not allowed to see this deployment's data.",
+             "Ask the team that runs it to add your address to the allow-list.")
+    if not st.session_state.get("_audit.login"):
+        audit_log.record("login", email)
+        st.session_state["_audit.login"] = True
+    with st.sidebar:
+        st.caption(f"Signed in as {email} — full store, restricted facts included")
+        st.button("Log out", key="auth.logout", on_click=st.logout)
+    return email
+
+
+def audit(event: str, **fields: object) -> None:
+    """Record what an authenticated user did (full mode only; public mode keeps no log)."""
+    if full_mode() and st.user.is_logged_in:
+        audit_log.record(event, str(st.user.get("email") or "unknown"), **fields)
+
+
+def audited(event: str, make: Callable[[], T], **fields: object) -> Callable[[], T]:
+    """A deferred download that is logged when the user actually asks for it."""
+    def run() -> T:
+        audit(event, **fields)
+        return make()
+    return run
+
+
 def current_store() -> GraphStore:
     """The store this app shows: public by default, full only in full mode with authentication.
 
@@ -99,6 +154,8 @@ def current_store() -> GraphStore:
              "authentication is configured.",
              "Add an [auth] section to .streamlit/secrets.toml, or start the app in public "
              "mode (unset REPGRAPH_MODE).")
+    if full:
+        _require_user()
     spec = default_store()
     generation = spec
     if not is_remote(spec):

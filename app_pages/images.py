@@ -134,6 +134,7 @@ else:
             view = _view(store, generation, key, size, layout, title, kw)
             cache_key = f"{generation}|{key}|{size}|{layout}|{title}"
             png = _image(view, cache_key, "png", size)
+            c.audit("render", view=key, format="png", size=size)
     except RepgraphError as exc:
         c.stop(str(exc))
     shown = len(view.sub.graph)
@@ -148,8 +149,9 @@ else:
             st.download_button(
                 label, key=f"images.dl.{fmt}", file_name=f"{stem}.{fmt}",
                 mime=MEDIA_TYPES[fmt], on_click="ignore",
-                data=png if fmt == "png" else
-                (lambda fmt=fmt: _image(view, cache_key, fmt, size)))
+                data=c.audited("render", (lambda fmt=fmt: png if fmt == "png" else
+                                          _image(view, cache_key, fmt, size)),
+                               view=key, format=fmt, size=size))
 
 # -- data --------------------------------------------------------------------------------------
 st.divider()
@@ -171,6 +173,7 @@ for fmt, ex in EXPORTERS.items():
     with left:
         st.download_button(ex.title, key=f"images.export.{fmt}", file_name=name, mime=media,
                            on_click="ignore",
-                           data=lambda fmt=fmt: _export(store, generation, fmt))
+                           data=c.audited("export", lambda fmt=fmt: _export(store, generation,
+                                                                             fmt), format=fmt))
     with right:
         st.caption(f"`{name}` — {ex.description}")

@@ -103,8 +103,11 @@ if shared or st.session_state.pop("_sparql.autorun", False):
             bindings = bind({k: v.strip() for k, v in params.items()}, sq, store.base)
             with st.spinner("Running…"):
                 outcome = run_user_query(store, text, bindings, shared=True)
+            c.audit("query", query=text, saved=sq.name if sq else None, status="ok",
+                    rows=len(outcome), truncated=outcome.truncated)
         except QueryError as exc:  # refused, timed out, syntax error, bad parameter
             outcome = str(exc)
+            c.audit("query", query=text, saved=sq.name if sq else None, status="error")
     st.session_state[c.SPARQL_RESULT] = outcome
 
 outcome = st.session_state.get(c.SPARQL_RESULT)

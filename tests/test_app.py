@@ -27,7 +27,7 @@ Run = Callable[..., AppTest]
 
 @pytest.fixture(autouse=True)
 def _app_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(ROOT))  # `pages.common`, as `streamlit run app.py` has it
+    monkeypatch.syspath_prepend(str(ROOT))  # `app_pages.common`, as `streamlit run app.py` has it
     monkeypatch.delenv("REPGRAPH_MODE", raising=False)
 
 

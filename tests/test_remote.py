@@ -348,14 +348,17 @@ def test_the_app_runs_on_it(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> 
     from streamlit.testing.v1 import AppTest
 
     root = Path(__file__).resolve().parent.parent
+    folder = next(f for f in (root / "app_pages", root / "pages") if f.is_dir())
+    pages = sorted(p.stem for p in folder.glob("*.py") if p.stem != "common")
+    assert len(pages) >= 6, pages  # Overview, Explore, Connections, Transnational, ...
     monkeypatch.syspath_prepend(str(root))
     monkeypatch.setenv("REPGRAPH_STORE", engine.spec)
     monkeypatch.delenv("REPGRAPH_MODE", raising=False)
-    for page in sorted(p.stem for p in (root / "app_pages").glob("*.py") if p.stem != "common"):
+    for page in pages:
         at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
         if page == "explore":
             at.query_params["entity"] = "kamal-rzayev"
-        at.switch_page(f"app_pages/{page}.py")
+        at.switch_page(f"{folder.name}/{page}.py")
         at.run()
         assert not at.exception, (page, [e.value for e in at.exception])
         if page == "explore":
