@@ -92,7 +92,7 @@ def test_queries_in_full_mode_are_audited_without_their_text(full_env: Path) -> 
     at.run()
     text = 'SELECT ?o WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?o), "CANARY-WITNESS")) }'
     at.text_area[0].set_value(text)
-    at.button(key=[b.key for b in at.button if b.label == "Run query"][0]).click()
+    at.button(key=next(b.key for b in at.button if b.label == "Run query")).click()
     at.run()
     assert not at.exception
     log = full_env.read_text(encoding="utf-8")
