@@ -34,7 +34,7 @@ from graph.store import EmbeddedStore, open_store
 from graph.synth import write_synthetic
 
 #: persons → quads in the full store is about 2,600 + 105 × persons (see docs/performance.md).
-SIZES = {"shipped": None, "10k": 57, "100k": 930, "1M": 9370}
+SIZES = {"shipped": None, "10k": 70, "100k": 930, "1M": 9370}
 PREFERRED_FOCUS = ("iqbal-abilov", "bakhtiyar-hajiyev")
 _FOCUS = """PREFIX rg: <https://repression-graph.org/ns#>
 SELECT ?p WHERE { ?c rg:defendant ?p, ?q . FILTER(?p != ?q) ?p rg:nationality ?n . }
