@@ -28,6 +28,7 @@ from graph.network import Subgraph, centrality, network_for
 from graph.profile import Profile, SourceInfo, profile, sources
 from graph.search import Hit, search
 from graph.store import GraphStore, current_generation, is_remote, open_store
+from graph.text import visible
 from graph.timeline import Event, load_events
 
 T = TypeVar("T")
@@ -271,7 +272,7 @@ def md(text: object) -> str:
     >>> md("<img src=x onerror=alert(1)> *bold*")
     '\\\\<img src\\\\=x onerror\\\\=alert\\\\(1\\\\)\\\\> \\\\*bold\\\\*'
     """
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(visible(str(text)).split()))
 
 
 # -- networks ---------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pyvis.network import Network
 
 from graph.network import Subgraph
 from graph.style import FOCUS_COLOUR, READ_BACKWARDS, legend, style_for
+from graph.text import visible
 
 #: Longest label drawn on a node; the tooltip carries the full name.
 LABEL_CHARS = 38
@@ -60,7 +61,7 @@ def script_json(value: Any) -> str:
 
 
 def _clip(text: str, n: int = LABEL_CHARS) -> str:
-    text = " ".join(text.split())
+    text = " ".join(visible(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
 
 

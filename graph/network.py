@@ -19,6 +19,7 @@ import networkx as nx
 
 from graph.ontology import schema
 from graph.store import GraphStore
+from graph.text import visible
 
 RG = "https://repression-graph.org/ns#"
 
@@ -120,8 +121,9 @@ def project(store: GraphStore) -> nx.MultiDiGraph:
             used.add(obj)
     for node in sorted(used):
         cls = types.get(node, "Entity")
-        g.add_node(node, type=cls, label=labels.get(node, (0, node))[1],
-                   aliases=aliases.get(node, []), description=descriptions.get(node, ""),
+        g.add_node(node, type=cls, label=visible(labels.get(node, (0, node))[1]),
+                   aliases=[visible(a) for a in aliases.get(node, [])],
+                   description=visible(descriptions.get(node, "")),
                    date=dates.get(node, ""))
     for (subj, obj, key), data in sorted(edges.items()):
         spec = s.properties.get(key)

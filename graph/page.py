@@ -17,6 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
+from graph.text import visible
+
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT_FILE = FONT_DIR / "DejaVuSans.ttf"
 BOLD_FILE = FONT_DIR / "DejaVuSans-Bold.ttf"
@@ -71,7 +73,8 @@ def _charmap() -> frozenset[int]:
 
 def wrap_label(text: str, width: int, lines: int = 3) -> str:
     """A node label on at most `lines` lines of about `width` characters."""
-    out = textwrap.wrap(" ".join(text.split()), width=width, break_long_words=True) or [""]
+    text = " ".join(visible(text).split())
+    out = textwrap.wrap(text, width=width, break_long_words=True) or [""]
     if len(out) > lines:
         out = out[:lines]
         out[-1] = out[-1][: max(1, width - 1)].rstrip() + "…"

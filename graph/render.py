@@ -37,6 +37,7 @@ from graph.selection import (
     unknown,
 )
 from graph.store import GraphStore
+from graph.text import visible
 
 FORMATS = ("png", "svg", "pdf", "html")
 SIZE_NAMES = ("card", "slide", "a4")
@@ -191,7 +192,8 @@ def _caption(store: GraphStore, view: View) -> None:
     numbers = {}
     for i, (sid, t, pub, date, url) in enumerate(found, start=1):
         numbers[sid] = i
-        view.citations.append(Citation(i, sid, t, pub or _host(url), date, url))
+        view.citations.append(Citation(i, sid, visible(t), visible(pub or _host(url)), date,
+                                       url))
     for u, v, k, d in g.edges(keys=True, data=True):
         view.edge_refs[(u, v, k)] = sorted({numbers[s] for s in d.get("sources") or []
                                             if s in numbers})

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph.text import visible
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 PREFIXES: dict[str, str] = {
@@ -85,7 +87,7 @@ def display(term: Term | None, base: str | None = None) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
-        return term.value
+        return visible(term.value)
     return str(term)
 
 

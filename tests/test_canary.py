@@ -101,7 +101,7 @@ def test_endpoint_battery(endpoint: str, query: str, tiny_full: GraphStore) -> N
         req = urllib.request.Request(f"{endpoint}?{urllib.parse.urlencode({'query': query})}",
                                      headers={"Accept": accept})
         try:
-            with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - loopback
+            with urllib.request.urlopen(req, timeout=30) as resp:
                 body = resp.read()
         except urllib.error.HTTPError as exc:  # 406 for a form the query cannot give
             assert exc.code == 406, (query, accept)
