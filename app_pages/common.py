@@ -24,7 +24,7 @@ from graph import audit as audit_log
 from graph.config import default_store
 from graph.exc import StoreError
 from graph.interactive import to_html
-from graph.network import Subgraph, centrality, network_for
+from graph.network import Subgraph, centrality_for, network_for
 from graph.profile import Profile, SourceInfo, profile, sources
 from graph.search import Hit, search
 from graph.store import GraphStore, current_generation, is_remote, open_store
@@ -182,7 +182,7 @@ def network(store: GraphStore) -> nx.MultiDiGraph:
 
 @st.cache_resource(show_spinner="Computing centrality…")
 def _scores(_store: GraphStore, generation: str) -> dict[str, dict[str, float]]:
-    return centrality(network(_store))
+    return centrality_for(_store)
 
 
 def scores(store: GraphStore) -> dict[str, dict[str, float]]:

@@ -101,10 +101,10 @@ def machine() -> str:
             f"{pyoxigraph.__version__}, rdflib {rdflib.__version__}")
 
 
-def write_docs(path: Path, reports: list[SizeReport], header: str) -> None:
-    """Replace each size's section (and the run header) between markers in the doc."""
+def write_docs(path: Path, reports: list[SizeReport]) -> None:
+    """Replace each size's section between its markers in the doc (appended if missing)."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    for key, body in [("run", header)] + [(r.size, r.markdown()) for r in reports]:
+    for key, body in [(r.size, r.markdown()) for r in reports]:
         start, end = f"<!-- bench:{key}:start -->", f"<!-- bench:{key}:end -->"
         block = f"{start}\n{body.rstrip()}\n{end}"
         pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)

@@ -8,8 +8,10 @@ around them, the legal process as dated events (arrests, detention, trials — s
 in absentia — verdicts, appeals), transnational acts in host countries, and a
 small share of restricted rows so that the public/full split is exercised.
 
-The shape follows data/azerbaijan: about 20 sheet rows (statements) per person,
-which the build turns into roughly 130 quads per person (each claim is reified).
+The shape follows data/azerbaijan (18 sheet rows and ~125 quads per person): about 15
+sheet rows per person, which the build turns into ~105 quads (each claim is reified), so
+the full store holds about 2,600 + 105 × persons quads — 70, 930 and 9,370 persons give
+the benchmarks' 10k, 100k and 1M sizes (docs/performance.md).
 Names are invented from syllables — never taken from a list of real people — and
 carry aliases in ASCII and Cyrillic next to the Azerbaijani Latin label.  Output
 is a pure function of (persons, seed): plain `random.Random`, no clock, no set

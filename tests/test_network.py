@@ -147,3 +147,31 @@ def test_real_projection_links_judge_across_cases(real_store: GraphStore) -> Non
     paths = shortest_paths(g, "anar-mammadli", "rufat-safarov", k=5)
     assert any("aygun-qurbanova" in p for p in paths)  # the judge of both trials
     assert all(len(p) == 5 for p in paths)
+
+
+def test_projection_and_centrality_are_kept_per_generation(tiny_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Computed once, written beside the generation, read back identical after a restart."""
+    import networkx as nx
+
+    from graph import network
+    from graph.build import build
+    from graph.derived import cache_file
+    from graph.store import open_store
+
+    build([tiny_copy], str(tmp_path / "s"))
+    store = open_store(str(tmp_path / "s"))
+    first = network.network_for(store)
+    scores = network.centrality_for(store)
+    path = cache_file(store, "network")
+    assert path is not None and path.is_file() and cache_file(store, "centrality").is_file()  # type: ignore[union-attr]
+    network._CACHE.clear()  # a new process: only the files remain
+    again = network.network_for(store)
+    assert again is not first and nx.utils.graphs_equal(first, again)
+    assert dict(again.edges["case-huseynova-2024", "az-cc-206.3.2", "charge"]) == dict(
+        first.edges["case-huseynova-2024", "az-cc-206.3.2", "charge"])
+    assert network.centrality_for(store) == scores
+    network._CACHE.clear()
+    path.write_text("{not json", encoding="utf-8")  # a damaged cache is recomputed
+    assert nx.utils.graphs_equal(network.network_for(store), first)
+    build([tiny_copy], str(tmp_path / "s"))  # a new generation starts without a cache
+    assert cache_file(open_store(str(tmp_path / "s")), "network") != path
