@@ -78,8 +78,10 @@ def build(folders: list[Path], location: str, base: str | None = None,
         quads = {}
         for level, lines in (("full", data.full), ("public", data.public)):
             store = ox.Store(str(tmp / level))
-            store.bulk_load(("\n".join(lines) + "\n").encode("utf-8"),
-                            format=ox.RdfFormat.N_QUADS)
+            # lenient: every line was generated from checked ids and escaped literals
+            # (or re-serialised by Oxigraph from an RDF file), so skip re-validating them
+            store.bulk_load("\n".join(lines) + "\n", format=ox.RdfFormat.N_QUADS,
+                            lenient=True)
             store.flush()
             quads[level] = len(store)  # distinct quads: repeated rows collapse
             del store

@@ -150,7 +150,7 @@ def parser() -> argparse.ArgumentParser:
                    help="dataset folder (repeatable; default data/azerbaijan)")
     _store_arg(p, full=False)
     p.add_argument("--shacl", action=argparse.BooleanOptionalAction, default=None,
-                   help="force SHACL on or off (default: on up to 200k quads)")
+                   help="force SHACL on or off (default: on up to 50k quads)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="the build's checks, writing nothing")
