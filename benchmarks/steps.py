@@ -5,6 +5,8 @@
   (graph.build.build), with the time spent reading and checking rows on its own;
 - `bulk FILE FORMAT`: Oxigraph's raw bulk load of a file into a new on-disk store —
   the practical limit a build is compared against;
+- `network LOCATION`: graph.network.network_for on the full store in a fresh process
+  (projects and writes the generation's cache the first time, reads it back after);
 - `app LOCATION`: the Streamlit app's cold start to its first page (AppTest in a
   fresh interpreter, imports included) with REPGRAPH_STORE pointing at LOCATION.
 """
@@ -64,6 +66,17 @@ def bulk(path: str, fmt: str) -> dict:
     return {"seconds": seconds, "quads": quads, "bytes": len(data), "peak_mb": peak_mb()}
 
 
+def network(location: str) -> dict:
+    """The projection as a process gets it: computed, or read back from the generation."""
+    from graph.network import network_for
+    from graph.store import open_store
+
+    start = time.perf_counter()
+    g = network_for(open_store(location, full=True))
+    return {"seconds": time.perf_counter() - start, "nodes": g.number_of_nodes(),
+            "peak_mb": peak_mb()}
+
+
 def app(location: str) -> dict:
     os.environ["REPGRAPH_STORE"] = location
     os.chdir(ROOT)
@@ -79,5 +92,5 @@ def app(location: str) -> dict:
 
 if __name__ == "__main__":
     step, *args = sys.argv[1:]
-    result = {"build": build, "bulk": bulk, "app": app}[step](*args)
+    result = {"build": build, "bulk": bulk, "network": network, "app": app}[step](*args)
     print(json.dumps(result), flush=True)
