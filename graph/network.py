@@ -20,6 +20,7 @@ import networkx as nx
 
 from graph.derived import cached
 from graph.ontology import schema
+from graph.results import Term, plain
 from graph.store import GraphStore
 from graph.text import visible
 
@@ -68,6 +69,11 @@ SELECT ?s ?p ?o WHERE {
 }"""
 
 
+def _v(term: Term | None) -> str:
+    """A result cell's text (IRI or literal value); empty for an unbound cell."""
+    return plain(term) or ""
+
+
 def local(iri: str, base: str) -> str:
     """An entity IRI's id (its local part under the base)."""
     return iri[len(base):] if iri.startswith(base) else iri
@@ -88,8 +94,8 @@ def project(store: GraphStore) -> nx.MultiDiGraph:
     labels: dict[str, tuple[int, str]] = {}
     descriptions: dict[str, str] = {}
     for row in store.query(_NODES).rows:
-        node = local(row[0].value, base)  # type: ignore[union-attr]
-        type_iri = row[1].value  # type: ignore[union-attr]
+        node = local(_v(row[0]), base)
+        type_iri = _v(row[1])
         cls = type_iri[len(RG):]
         if not type_iri.startswith(RG) or cls not in s.classes or cls == "Confidence":
             continue
@@ -97,34 +103,34 @@ def project(store: GraphStore) -> nx.MultiDiGraph:
         if old is None or s.is_a(cls, old):  # keep the most specific class
             types[node] = cls
         if row[2] is not None:
-            _pick_label(labels, node, row[2].value, getattr(row[2], "language", None) or "")
+            _pick_label(labels, node, _v(row[2]), getattr(row[2], "language", None) or "")
         if row[3] is not None:
-            descriptions[node] = row[3].value
+            descriptions[node] = _v(row[3])
     aliases: dict[str, list[str]] = defaultdict(list)
     for row in store.query(_ALIASES.replace("{base}", base)).rows:
-        aliases[local(row[0].value, base)].append(row[1].value)  # type: ignore[union-attr]
-    dates = {local(r[0].value, base): r[1].value  # type: ignore[union-attr]
+        aliases[local(_v(row[0]), base)].append(_v(row[1]))
+    dates = {local(_v(r[0]), base): _v(r[1])
              for r in store.query(_EVENT_DATES).rows}
 
     edges: dict[tuple[str, str, str], dict[str, list[str]]] = {}
     for row in store.query(_EDGES).rows:
-        subj, prop, obj = (local(row[i].value, base) for i in (0, 1, 2))  # type: ignore[union-attr]
+        subj, prop, obj = (local(_v(row[i]), base) for i in (0, 1, 2))
         key = prop[len(RG):] if prop.startswith(RG) else prop
         data = edges.setdefault((subj, obj, key), {"sources": [], "dates": [], "confidence": []})
-        data["sources"].append(local(row[3].value, base))  # type: ignore[union-attr]
+        data["sources"].append(local(_v(row[3]), base))
         if row[4] is not None:
-            data["dates"].append(row[4].value)
-        data["confidence"].append(row[5].value.rsplit("#", 1)[-1])  # type: ignore[union-attr]
+            data["dates"].append(_v(row[4]))
+        data["confidence"].append(_v(row[5]).rsplit("#", 1)[-1])
 
     vocab_only = _vocab_only(types)
     used = {n for n in types if n not in vocab_only}
     for subj, obj, _ in edges:
         used.update((subj, obj))
     for row in store.query(_VOCAB_EDGES.replace("{base}", base)).rows:
-        subj = local(row[0].value, base)  # type: ignore[union-attr]
+        subj = local(_v(row[0]), base)
         if subj in used:
-            obj = local(row[2].value, base)  # type: ignore[union-attr]
-            key = row[1].value[len(RG):]  # type: ignore[union-attr]
+            obj = local(_v(row[2]), base)
+            key = _v(row[1])[len(RG):]
             edges.setdefault((subj, obj, key), {"sources": [], "dates": [], "confidence": []})
             used.add(obj)
     for node in sorted(used):

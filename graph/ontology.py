@@ -130,7 +130,8 @@ def schema_from_graph(g: Graph) -> Schema:
         if rng is not None and _ours(rng) and _local(rng) in classes:  # type: ignore[arg-type]
             kind, range_class = "relation", _local(rng)  # type: ignore[arg-type]
         else:
-            kind, range_class = LITERAL_KINDS.get(rng, "string"), None  # type: ignore[arg-type]
+            kind = LITERAL_KINDS.get(rng, "string") if isinstance(rng, URIRef) else "string"
+            range_class = None
         edge = g.value(p, RG.edgeLabel)
         props[name] = PropertySpec(
             name=name,

@@ -59,7 +59,8 @@ def parse_saved(path: Path) -> SavedQuery:
             continue
         key, value = m.group(1), m.group(2).strip()
         if key == "param":
-            name, kind, *rest = [*value.split(None, 2), ""]
+            parts: list[str] = [*value.split(None, 2), "", ""]
+            name, kind, rest = parts[0], parts[1], parts[2:]
             if kind not in PARAM_KINDS:
                 raise QueryError(f"{path}: param '{name}' has unknown kind '{kind}'")
             params.append(Param(name, kind, " ".join(rest).strip()))
