@@ -24,6 +24,12 @@ def _counts(_store: GraphStore, generation: str) -> list[tuple[str, int]]:
 
 
 @st.cache_data(show_spinner=False)
+def _source_count(_store: GraphStore, generation: str) -> int:
+    rows = _store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a rg:Source }").values()
+    return int(rows[0]["n"] or 0)
+
+
+@st.cache_data(show_spinner=False)
 def _charges(_store: GraphStore, generation: str) -> list[dict[str, str | None]]:
     return _store.query(saved_queries()["by-charge"].text).values()
 
@@ -35,13 +41,12 @@ st.caption(f"A knowledge graph of political repression: people, cases, courts, c
 
 counts = dict(_counts(store, gen))
 evs = c.events(store)
-srcs = c.source_table(store)
 cols = st.columns(6)
 cols[0].metric("People", counts.get("Person", 0))
 cols[1].metric("Cases", counts.get("Case", 0))
 cols[2].metric("Events", len(evs))
 cols[3].metric("Courts", counts.get("Court", 0))
-cols[4].metric("Sources", len(srcs))
+cols[4].metric("Sources", _source_count(store, gen))
 cols[5].metric("Links in the network", g.number_of_edges())
 
 st.subheader("Arrests, trials and verdicts over time")
@@ -117,5 +122,5 @@ for col, (page, label, text) in zip(st.columns(len(FURTHER)), FURTHER, strict=Tr
 with st.expander("Everything in the store, by type"):
     st.dataframe(pd.DataFrame([{"Type": c.type_caption(t), "Entities": n}
                                for t, n in counts.items()]), hide_index=True)
-    st.caption(f"Store generation {store.generation}; {len(srcs)} sources. "
+    st.caption(f"Store generation {store.generation}; {_source_count(store, gen)} sources. "
                f"Countries and criminal-code articles appear once something refers to them.")

@@ -7,7 +7,9 @@ STORE_FOLDER is one level of a built generation (…/builds/<gen>/full).  Runs
 a store for writing, which must never touch a store the app reads), then prints the
 plan as an indented tree: rows, total and own seconds per step, the hot steps marked
 with `*` and joins without keys (cross products, the usual cause of a slow query)
-with `!!`.
+with `!!`.  A parameterised query is explained with its parameter as a VALUES block (the
+CLI takes no bindings), i.e. as a SPARQL server runs it — slower on Oxigraph than the
+embedded store's substitutions (docs/performance.md, "Remote bindings").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Benchmarks: one table per size, baselines and limits measured in the same run.
 
-    make bench                                  # shipped, 10k, 100k, 1M (about 25 minutes)
+    make bench                                  # shipped, 10k, 100k, 1M (about 20 minutes)
     .venv/bin/python benchmarks/run.py --sizes shipped,10k,100k    # quick run, no 1M
 
 For each size: build time and peak memory (in a fresh process), Oxigraph's raw bulk
