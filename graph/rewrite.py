@@ -30,33 +30,11 @@ import pyoxigraph as ox
 
 from graph.exc import QueryError, QueryRefused
 from graph.results import PREFIXES, Term
+from graph.sparqltext import FORMS, Token, tokens, unescape
 
-_TOKEN = re.compile(
-    r'''(?P<comment>\#[^\n]*)
-    |(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-       |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    |(?P<iri><(?:[^<>"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-    |(?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
-    |(?P<pname>(?:[A-Za-z\u00C0-\uFFFF][A-Za-z0-9_\u00B7-\uFFFF.-]*)?:
-       (?:(?:[A-Za-z0-9_\u00B7-\uFFFF:%-]|\\[-_~.!$&'()*+,;=/?\#@%])
-          (?:[A-Za-z0-9_\u00B7-\uFFFF.:%-]|\\[-_~.!$&'()*+,;=/?\#@%])*)?)
-    |(?P<word>[A-Za-z_]+)
-    |(?P<punct>[{}()*])''',
-    re.VERBOSE,
-)
-_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _MODIFIERS = {"ORDER", "GROUP", "HAVING", "LIMIT", "OFFSET", "VALUES"}
 _VIRTUOSO_BUILTINS = ("bif:", "sql:")
 _VAR = re.compile(r"^[A-Za-z0-9_\u00B7-\uFFFF]+$")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -79,15 +57,6 @@ class Prepared:
     form: str  # "select" | "ask" | "graph"
 
 
-def tokens(text: str) -> list[Token]:
-    return [Token(m.lastgroup or "", m.group(), m.start(), m.end())
-            for m in _TOKEN.finditer(text)]
-
-
-def _unescape(text: str) -> str:
-    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-
-
 def _expand(pname: str, prefixes: Mapping[str, str]) -> str:
     prefix, _, local = pname.partition(":")
     if prefix not in prefixes:
@@ -96,7 +65,7 @@ def _expand(pname: str, prefixes: Mapping[str, str]) -> str:
 
 
 def _refuse_virtuoso_extensions(text: str) -> None:
-    decoded = _unescape(text)
+    decoded = unescape(text)
     for tok in tokens(decoded):
         if tok.kind == "word" and tok.text.upper() == "DEFINE":
             raise QueryRefused("DEFINE pragmas are refused: the dataset is fixed by your "
@@ -117,10 +86,10 @@ def prepare(text: str, names: Names, bindings: Mapping[str, Term] | None = None)
         word = tok.text.upper() if tok.kind == "word" else ""
         if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname" \
                 and toks[i + 2].kind == "iri":
-            declared[toks[i + 1].text[:-1]] = _unescape(toks[i + 2].text[1:-1])
+            declared[toks[i + 1].text[:-1]] = unescape(toks[i + 2].text[1:-1])
             skip.update((i + 1, i + 2))
         elif word == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
-            base = _unescape(toks[i + 1].text[1:-1])
+            base = unescape(toks[i + 1].text[1:-1])
             skip.add(i + 1)
     prefixes = {**PREFIXES, **declared}
     used: set[str] = set()
@@ -158,7 +127,7 @@ def _resolve(tok: Token, prefixes: Mapping[str, str], base: str | None) -> str:
     """The absolute IRI an IRI or prefixed-name token stands for."""
     if tok.kind == "pname":
         return _expand(tok.text, prefixes)
-    iri = _unescape(tok.text[1:-1])
+    iri = unescape(tok.text[1:-1])
     return urljoin(base, iri) if base and ":" not in iri else iri
 
 
@@ -171,18 +140,18 @@ def _places(toks: list[Token], end: int) -> tuple[str, int, int, bool]:
             continue
         word = tok.text.upper() if tok.kind == "word" else ""
         if depth == 0:
-            if not form and word in _FORMS:
+            if not form and word in FORMS:
                 form = word
             elif form and word == "WHERE":
                 opener = next((t for t in toks if t.start > tok.start and t.text == "{"), None)
                 short = form == "CONSTRUCT" and previous == "CONSTRUCT"
-                return (_FORMS[form], tok.start, opener.end if opener else end,
+                return (FORMS[form], tok.start, opener.end if opener else end,
                         short or opener is None)
             elif form and tok.text == "{":
                 if form == "CONSTRUCT" and not template_seen:
                     template_seen = True
                 else:
-                    return _FORMS[form], tok.start, tok.end, False
+                    return FORMS[form], tok.start, tok.end, False
             elif form == "DESCRIBE" and word in _MODIFIERS:
                 return "graph", tok.start, end, True
         if tok.text in ("{", "("):
@@ -192,7 +161,7 @@ def _places(toks: list[Token], end: int) -> tuple[str, int, int, bool]:
         previous = word or tok.text
     if not form:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return _FORMS[form], end, end, True
+    return FORMS[form], end, end, True
 
 
 def _subselects(toks: list[Token], variables: set[str]) -> list[int]:
@@ -229,7 +198,7 @@ def _subselects(toks: list[Token], variables: set[str]) -> list[int]:
 
 def _first_form(toks: list[Token]) -> int:
     return next((i for i, t in enumerate(toks)
-                 if t.kind == "word" and t.text.upper() in _FORMS), -1)
+                 if t.kind == "word" and t.text.upper() in FORMS), -1)
 
 
 def _dataset(text: str, toks: list[Token], names: Names, prefixes: Mapping[str, str],
@@ -261,7 +230,7 @@ def _dataset(text: str, toks: list[Token], names: Names, prefixes: Mapping[str, 
             variables.append(i)
         else:
             everything = True
-    hidden = sum(1 for t in tokens(_unescape(text))
+    hidden = sum(1 for t in tokens(unescape(text))
                  if t.kind == "word" and t.text.upper() == "GRAPH") > found
     clause = [f"FROM <{names.union}>"]
     if names.mode == "filter" and variables and not (targets or hidden or everything):

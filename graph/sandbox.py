@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import queue
-import re
 import threading
 import time
 from collections.abc import Mapping
@@ -27,20 +26,9 @@ from typing import Any
 from graph.config import MAX_ROWS, QUERY_TIMEOUT
 from graph.exc import QueryError, QueryRefused, QueryTimeout
 from graph.results import QueryResult, Term
+from graph.sparqltext import FORMS, tokens, unescape
 
-_LEX = re.compile(
-    r'''(?P<skip>\#[^\n]*                                   # comment
-    |"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'   # long strings
-    |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'              # strings
-    |<[^<>"{}|^`\\\s]*>                                    # IRIs
-    |[?$][A-Za-z0-9_\u00B7-\uFFFF]+                         # variables
-    |[A-Za-z0-9_\u00C0-\uFFFF.-]*:[A-Za-z0-9_\u00C0-\uFFFF.:%-]*)  # prefixed names
-    |(?P<word>[A-Za-z]+)''',
-    re.VERBOSE,
-)
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 UPDATE_WORDS = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
 def check_query(text: str) -> str:
@@ -51,8 +39,7 @@ def check_query(text: str) -> str:
     """
     # SPARQL decodes \uXXXX escapes anywhere in the text before parsing; so must we, or
     # "\u0053ERVICE" would pass the scan and still reach the engine as SERVICE.
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    words = [m.group("word").upper() for m in _LEX.finditer(text) if m.group("word")]
+    words = [t.text.upper() for t in tokens(unescape(text)) if t.kind == "word"]
     if "LOAD" in words or UPDATE_WORDS & set(words):
         raise QueryRefused("updates are refused: this is a read-only store "
                            f"({', '.join(sorted((UPDATE_WORDS | {'LOAD'}) & set(words)))})")
