@@ -63,12 +63,20 @@ def graph_iri(base: str, name: str) -> str:
 class Ingested:
     """The result of reading datasets: quads for each store, warnings, counts."""
 
-    full: list[str] = field(default_factory=list)
+    #: quads for both stores
     public: list[str] = field(default_factory=list)
+    #: quads for the full store only: the full store is public + restricted, which lets
+    #: the build load the public quads once and add these to a copy (graph.build)
+    restricted: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     #: public claims left out of the public store because they touch restricted material
     dropped_public_claims: int = 0
+
+    @property
+    def full(self) -> list[str]:
+        """Every quad of the full store (a new list: public quads first)."""
+        return self.public + self.restricted
 
 
 @dataclass
@@ -97,9 +105,7 @@ class _Ingest:
         return f"<{self.base}{ident}>"
 
     def emit(self, line: str, public: bool) -> None:
-        self.out.full.append(line)
-        if public:
-            self.out.public.append(line)
+        (self.out.public if public else self.out.restricted).append(line)
 
     def check_id(self, row: Row, column: str, ident: str) -> bool:
         if not ident:
