@@ -22,9 +22,10 @@ import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
-from server import oxigraph_binary, with_values
+from server import oxigraph_binary
 
 from graph.query import saved_queries
+from graph.rewrite import with_bindings
 
 
 def walk(node: dict, depth: int, total: float, out: list[str], show_all: bool) -> None:
@@ -47,7 +48,7 @@ def explain(folder: Path, name: str, entity: str | None, show_all: bool) -> str:
     text = sq.text
     if sq.params:
         base = json.loads((folder.parent / "meta.json").read_text())["base"]
-        text = with_values(text, {"id": ox.NamedNode(base + (entity or ""))})
+        text = with_bindings(text, {"id": ox.NamedNode(base + (entity or ""))})
     with tempfile.TemporaryDirectory(prefix="explain-") as tmp:
         copy = Path(tmp) / "store"
         shutil.copytree(folder, copy)

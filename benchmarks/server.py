@@ -3,15 +3,14 @@
 `oxigraph serve-read-only --union-default-graph` opens the built full store folder
 itself (RocksDB allows several read-only openers), so no second copy is loaded.
 Queries go over the SPARQL 1.1 Protocol and the JSON results are parsed, as any
-client must.  Parameters travel as a VALUES block inside the WHERE clause — the
-protocol has no bindings — which is what a remote client of a saved query does.
+client must.  Parameters travel as VALUES blocks placed as graph.rewrite places them for a remote
+store — the protocol has no bindings.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import shutil
 import socket
 import subprocess
@@ -26,7 +25,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+from graph.rewrite import with_bindings
+
 #: Loopback requests must never go through a proxy configured in the environment.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -74,25 +74,10 @@ def oxigraph_server(store_dir: Path) -> Iterator[str]:
             proc.kill()
 
 
-def with_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """Put `VALUES ?name { term }` first inside the outermost WHERE clause."""
-    if not bindings:
-        return text
-    values = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in bindings.items())
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        found = None if line.lstrip().startswith("#") else _WHERE.search(line)
-        if found:
-            brace = offset + found.end()
-            return f"{text[:brace]} {values}\n{text[brace:]}"
-        offset += len(line)
-    raise ValueError("no WHERE clause to bind parameters in")
-
-
 def query(url: str, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
           timeout: float = 120) -> int:
     """Run one query over HTTP; return the number of result rows (parsed JSON)."""
-    body = urllib.parse.urlencode({"query": with_values(text, bindings or {})}).encode()
+    body = urllib.parse.urlencode({"query": with_bindings(text, bindings or {})}).encode()
     req = urllib.request.Request(url, data=body, headers={  # noqa: S310 (an http URL we built)
         "Content-Type": "application/x-www-form-urlencoded",
         "Accept": "application/sparql-results+json"})

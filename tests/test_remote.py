@@ -380,6 +380,31 @@ def test_bindings_are_values_not_text(engine: Engine) -> None:
     assert [r["t"] for r in source.values()] == ["Fictional report on the Example District Court"]
 
 
+def test_bindings_reach_every_union_branch() -> None:
+    """The VALUES block goes into each UNION branch (Oxigraph does not push it there),
+    not into a sub-select's braces, and the rewritten query means the same: checked on
+    a store where a top-level VALUES and the rewrite must agree."""
+    from graph.rewrite import Names, prepare
+
+    names = Names(frozenset(), "", "urn:x-union", "urn:x-empty")
+    text = ("SELECT ?id ?v WHERE { { ?id <urn:p> ?v } UNION { ?v <urn:p> ?id } "
+            "UNION { SELECT ?v WHERE { ?v <urn:q> ?w } } }")
+    out = prepare(text, names, {"id": ox.NamedNode("urn:a")}).text
+    block = "VALUES (?id) { (<urn:a>) }"
+    assert out.count(block) == 3  # the WHERE group and the two plain branches
+    assert "{ SELECT ?v" in out  # the sub-select's braces are left alone
+    store = ox.Store()
+    for s, p, o in (("a", "p", "b"), ("c", "p", "a"), ("c", "p", "d"), ("e", "q", "f")):
+        store.add(ox.Quad(ox.NamedNode(f"urn:{s}"), ox.NamedNode(f"urn:{p}"),
+                          ox.NamedNode(f"urn:{o}"), ox.NamedNode("urn:x-union")))
+    plain = text.replace("WHERE {", "WHERE { " + block, 1)
+    rows = sorted(str(r) for r in store.query(out.replace("FROM <urn:x-union>", "")
+                                              .replace("FROM NAMED <urn:x-empty>", ""),
+                                              use_default_graph_as_union=True))
+    expected = sorted(str(r) for r in store.query(plain, use_default_graph_as_union=True))
+    assert rows == expected and len(rows) == 3
+
+
 # -- the sandbox over a server ------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
