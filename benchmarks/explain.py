@@ -1,6 +1,6 @@
 """Where a saved query spends its time: Oxigraph's plan with per-step row counts and timings.
 
-    .venv/bin/python benchmarks/explain.py STORE_FOLDER QUERY_NAME [--id ENTITY] [--all]
+    .venv/bin/python benchmarks/explain.py STORE_FOLDER QUERY_NAME|FILE.rq [--id ENTITY] [--all]
 
 STORE_FOLDER is one level of a built generation (…/builds/<gen>/full).  Runs
 `oxigraph query --explain --stats` on a scratch copy of that folder (the CLI opens
@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from server import oxigraph_binary
 
-from graph.query import saved_queries
+from graph.query import parse_saved, saved_queries
 from graph.rewrite import with_bindings
 
 
@@ -44,7 +44,7 @@ def walk(node: dict, depth: int, total: float, out: list[str], show_all: bool) -
 
 
 def explain(folder: Path, name: str, entity: str | None, show_all: bool) -> str:
-    sq = saved_queries()[name]
+    sq = parse_saved(Path(name)) if name.endswith(".rq") else saved_queries()[name]
     text = sq.text
     if sq.params:
         base = json.loads((folder.parent / "meta.json").read_text())["base"]
@@ -67,7 +67,7 @@ def explain(folder: Path, name: str, entity: str | None, show_all: bool) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("store", type=Path, help="a store level folder, e.g. …/builds/<gen>/full")
-    ap.add_argument("query", help="saved query name")
+    ap.add_argument("query", help="saved query name, or a .rq file (a draft of one)")
     ap.add_argument("--id", help="entity id for parameterised queries")
     ap.add_argument("--all", action="store_true", help="print every step, not only hot ones")
     args = ap.parse_args()
