@@ -24,12 +24,12 @@ from graph import audit as audit_log
 from graph.config import default_store
 from graph.exc import StoreError
 from graph.interactive import to_html
-from graph.network import Subgraph, centrality_for, network_for
+from graph.network import Subgraph, network_for
 from graph.profile import Profile, SourceInfo, profile, sources
 from graph.search import Hit, search
 from graph.store import GraphStore, current_generation, is_remote, open_store
 from graph.text import visible
-from graph.timeline import Event, load_events
+from graph.timeline import Event, events_for
 
 T = TypeVar("T")
 
@@ -180,15 +180,6 @@ def network(store: GraphStore) -> nx.MultiDiGraph:
     return _network(store, f"{store.level}:{store.generation}")
 
 
-@st.cache_resource(show_spinner="Computing centrality…")
-def _scores(_store: GraphStore, generation: str) -> dict[str, dict[str, float]]:
-    return centrality_for(_store)
-
-
-def scores(store: GraphStore) -> dict[str, dict[str, float]]:
-    return _scores(store, f"{store.level}:{store.generation}")
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def _profile(_store: GraphStore, generation: str, entity: str) -> Profile:
     return profile(_store, network(_store), entity)
@@ -198,13 +189,9 @@ def profile_of(store: GraphStore, entity: str) -> Profile:
     return _profile(store, f"{store.level}:{store.generation}", entity)
 
 
-@st.cache_data(show_spinner=False)
-def _events(_store: GraphStore, generation: str) -> list[Event]:
-    return load_events(_store, network(_store))
-
-
 def events(store: GraphStore) -> list[Event]:
-    return _events(store, f"{store.level}:{store.generation}")
+    """Every event, once per generation (kept in memory and on disk: graph.derived)."""
+    return events_for(store)
 
 
 def source_table(store: GraphStore) -> dict[str, SourceInfo]:

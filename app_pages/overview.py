@@ -7,47 +7,27 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common as c
-from graph.network import local
-from graph.query import saved_queries
-from graph.stats import type_counts
-from graph.store import GraphStore
+from graph.network import local, size_for
+from graph.query import saved_values_for
+from graph.stats import source_count_for, type_counts_for
 from graph.timeline import CHART_GROUPS, counts_by_period
-from graph.views import most_connected
+from graph.views import most_connected_for
 
 store = c.current_store()
-g = c.network(store)
 
-
-@st.cache_data(show_spinner=False)
-def _counts(_store: GraphStore, generation: str) -> list[tuple[str, int]]:
-    return type_counts(_store)
-
-
-@st.cache_data(show_spinner=False)
-def _source_count(_store: GraphStore, generation: str) -> int:
-    rows = _store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a rg:Source }").values()
-    return int(rows[0]["n"] or 0)
-
-
-@st.cache_data(show_spinner=False)
-def _charges(_store: GraphStore, generation: str) -> list[dict[str, str | None]]:
-    return _store.query(saved_queries()["by-charge"].text).values()
-
-
-gen = f"{store.level}:{store.generation}"
 st.title("Overview")
 st.caption(f"A knowledge graph of political repression: people, cases, courts, charges and the "
            f"states involved, every fact with its source. Showing the {store.level} store.")
 
-counts = dict(_counts(store, gen))
+counts = dict(type_counts_for(store))
 evs = c.events(store)
 cols = st.columns(6)
 cols[0].metric("People", counts.get("Person", 0))
 cols[1].metric("Cases", counts.get("Case", 0))
 cols[2].metric("Events", len(evs))
 cols[3].metric("Courts", counts.get("Court", 0))
-cols[4].metric("Sources", _source_count(store, gen))
-cols[5].metric("Links in the network", g.number_of_edges())
+cols[4].metric("Sources", source_count_for(store))
+cols[5].metric("Links in the network", size_for(store)[1])
 
 st.subheader("Arrests, trials and verdicts over time")
 per_year = counts_by_period(evs, "year")
@@ -72,7 +52,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader("Most used charges")
-    rows = _charges(store, gen)
+    rows = saved_values_for(store, "by-charge")
     frame = pd.DataFrame([{"Charge": r.get("label"), "Cases": int(r.get("cases") or 0),
                            "Category": r.get("category"), "Defendants": r.get("defendants"),
                            "Profile": c.entity_url(local(r["charge"], store.base))
@@ -89,7 +69,7 @@ with right:
     st.subheader("Most connected actors")
     st.caption("Ranked by the number of cases they appear in, then by betweenness centrality "
                "(how often they lie on the shortest paths between others).")
-    ranked = most_connected(g, c.scores(store), n=8)
+    ranked = most_connected_for(store, n=8)
     tabs = st.tabs(list(ranked))
     for tab, (kind, actors) in zip(tabs, ranked.items(), strict=True):
         with tab:
@@ -122,5 +102,5 @@ for col, (page, label, text) in zip(st.columns(len(FURTHER)), FURTHER, strict=Tr
 with st.expander("Everything in the store, by type"):
     st.dataframe(pd.DataFrame([{"Type": c.type_caption(t), "Entities": n}
                                for t, n in counts.items()]), hide_index=True)
-    st.caption(f"Store generation {store.generation}; {_source_count(store, gen)} sources. "
+    st.caption(f"Store generation {store.generation}; {source_count_for(store)} sources. "
                f"Countries and criminal-code articles appear once something refers to them.")

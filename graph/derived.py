@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+_MEMORY: dict[str, Any] = {}
+_LOCK = threading.Lock()
+_KEEP = 32  # results of a few generations and both levels; the big ones are two per level
 
 
 def cache_file(store: Any, name: str) -> Path | None:
@@ -48,3 +53,32 @@ def cached(store: Any, name: str, compute: Callable[[], T], dump: Callable[[T], 
         except OSError:
             pass  # a read-only deployment simply recomputes per process
     return value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def kept(store: Any, name: str, compute: Callable[[], T],
+         dump: Callable[[T], Any] = _same, load: Callable[[Any], T] = _same) -> T:
+    """`cached`, kept in this process's memory as well (per store, level and generation).
+
+    Everything the app shows on its first page goes through here, so a cold start
+    reads small files instead of querying a large store (docs/performance.md).
+    """
+    key = f"{name}:{type(store).__name__}:{store.base}:{store.level}:{store.generation}"
+    with _LOCK:
+        if key in _MEMORY:
+            return _MEMORY[key]  # type: ignore[no-any-return]
+    value = cached(store, name, compute, dump, load)
+    with _LOCK:
+        _MEMORY[key] = value
+        while len(_MEMORY) > _KEEP:
+            _MEMORY.pop(next(iter(_MEMORY)))
+    return value
+
+
+def forget() -> None:
+    """Drop what this process holds in memory (the files stay): a fresh process, in tests."""
+    with _LOCK:
+        _MEMORY.clear()

@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 import networkx as nx
 
-from graph.derived import cached
+from graph.derived import kept
 from graph.ontology import schema
 from graph.results import Term, plain
 from graph.store import GraphStore
 from graph.text import visible
 
 RG = "https://repression-graph.org/ns#"
-T = TypeVar("T")
 
 # Each claim attribute in its own sub-select: Oxigraph then scans each predicate once and
 # hash-joins, where the plain pattern runs ~5 index lookups per claim (2× slower at 1M).
@@ -158,40 +155,29 @@ def _best(levels: list[str]) -> str:
     return min(levels, key=lambda c: order.get(c, 3)) if levels else ""
 
 
-_CACHE: dict[str, Any] = {}
-_LOCK = threading.Lock()
-_KEEP = 4  # a process may hold the public and the full level of two generations
-
-
-def _memo(store: GraphStore, name: str, make: Callable[[], T]) -> T:
-    key = f"{name}:{type(store).__name__}:{store.base}:{store.generation}"
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]  # type: ignore[no-any-return]
-    value = make()
-    with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _KEEP * 2:
-            _CACHE.pop(next(iter(_CACHE)))
-    return value
-
-
 def network_for(store: GraphStore) -> nx.MultiDiGraph:
     """The projection of a store, built once per generation (treat it as read-only).
 
     Kept in memory per process and on disk per generation (graph.derived), so that a cold
     start reads it back instead of projecting a large store again.
     """
-    return _memo(store, "network", lambda: cached(
-        store, "network", lambda: project(store),
-        lambda g: nx.node_link_data(g, edges="edges"),
-        lambda d: nx.node_link_graph(d, directed=True, multigraph=True, edges="edges")))
+    return kept(store, "network", lambda: project(store),
+                lambda g: nx.node_link_data(g, edges="edges"),
+                lambda d: nx.node_link_graph(d, directed=True, multigraph=True, edges="edges"))
 
 
 def centrality_for(store: GraphStore) -> dict[str, dict[str, float]]:
     """`centrality` of a store's projection, computed once per generation (as network_for)."""
-    return _memo(store, "centrality", lambda: cached(
-        store, "centrality", lambda: centrality(network_for(store)), lambda c: c, lambda c: c))
+    return kept(store, "centrality", lambda: centrality(network_for(store)))
+
+
+def size_for(store: GraphStore) -> tuple[int, int]:
+    """Nodes and edges of the projection, once per generation: a page that only shows the
+    count need not read the whole projection back."""
+    def size() -> tuple[int, int]:
+        g = network_for(store)
+        return g.number_of_nodes(), g.number_of_edges()
+    return kept(store, "size", size, list, lambda v: (int(v[0]), int(v[1])))
 
 
 # -- views -----------------------------------------------------------------------------

@@ -16,13 +16,18 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from graph.config import QUERIES_DIR
+from graph.derived import kept
 from graph.exc import QueryError
 from graph.literals import LiteralProblem, partial_date
 from graph.results import Term
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
 
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 PARAM_KINDS = ("entity", "string", "date", "integer", "iri")
@@ -139,3 +144,13 @@ def _term(value: str, kind: str, base: str) -> Term:
         return ox.Literal(value, datatype=ox.NamedNode(
             "http://www.w3.org/2001/XMLSchema#integer"))
     return ox.Literal(value)
+
+
+def saved_values_for(store: GraphStore, name: str) -> list[dict[str, str | None]]:
+    """The rows of a parameterless saved query, computed once per generation (graph.derived).
+
+    For pages that show a saved query's whole answer on every visit (the Overview's
+    charges); the answer cannot change until the next build.
+    """
+    return kept(store, f"saved.{name}",
+                lambda: store.query(saved_queries()[name].text).values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.derived import kept
 from graph.store import GraphStore
 
 _COUNTS = """
@@ -19,6 +20,20 @@ def type_counts(store: GraphStore) -> list[tuple[str, int]]:
     text = _COUNTS.replace("?entities", f"<{store.base}graph/entities>")
     return [(str(r["type"]).split("#")[-1], int(r["n"] or 0))
             for r in store.query(text).values()]
+
+
+def type_counts_for(store: GraphStore) -> list[tuple[str, int]]:
+    """`type_counts`, computed once per generation (graph.derived)."""
+    return kept(store, "type-counts", lambda: type_counts(store),
+                lambda rows: [list(r) for r in rows], lambda rows: [(t, int(n)) for t, n in rows])
+
+
+def source_count_for(store: GraphStore) -> int:
+    """How many sources the store cites, computed once per generation."""
+    def count() -> int:
+        rows = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a rg:Source }").values()
+        return int(rows[0]["n"] or 0)
+    return kept(store, "source-count", count)
 
 
 def stats(store: GraphStore) -> list[tuple[str, str]]:

@@ -18,11 +18,13 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import networkx as nx
 
-from graph.network import local
+from graph.derived import kept
+from graph.network import local, network_for
 from graph.ontology import schema
 from graph.store import GraphStore
 
@@ -65,6 +67,17 @@ class Custody:
 
 def _out(g: nx.MultiDiGraph, node: str, *keys: str) -> list[str]:
     return sorted({v for _, v, k in g.out_edges(node, keys=True) if k in keys})
+
+
+def events_for(store: GraphStore) -> list[Event]:
+    """`load_events` on the store's projection, computed once per generation (graph.derived)."""
+    return kept(store, "events", lambda: load_events(store, network_for(store)),
+                lambda evs: [asdict(e) for e in evs], _events_from)
+
+
+def _events_from(rows: list[dict[str, Any]]) -> list[Event]:
+    return [Event(**{**r, "people": tuple(r["people"]), "charges": tuple(r["charges"])})
+            for r in rows]
 
 
 def load_events(store: GraphStore, g: nx.MultiDiGraph) -> list[Event]:

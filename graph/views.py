@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.network import Subgraph, local
+from graph.derived import kept
+from graph.network import Subgraph, centrality_for, local, network_for
 from graph.ontology import schema
 from graph.query import saved_queries
 from graph.results import QueryResult
@@ -81,6 +82,14 @@ def most_connected(g: nx.MultiDiGraph, scores: dict[str, dict[str, float]],
         rows.sort(key=lambda r: (-r.cases, -r.betweenness, -r.degree, r.label))
         out[title] = rows[:n]
     return out
+
+
+def most_connected_for(store: GraphStore, n: int = 8) -> dict[str, list[Ranked]]:
+    """`most_connected` on the store's projection, once per generation (graph.derived)."""
+    return kept(store, f"most-connected.{n}",
+                lambda: most_connected(network_for(store), centrality_for(store), n),
+                lambda out: {k: [asdict(r) for r in rows] for k, rows in out.items()},
+                lambda out: {k: [Ranked(**r) for r in rows] for k, rows in out.items()})
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ def test_projection_and_centrality_are_kept_per_generation(tiny_copy, tmp_path) 
     """Computed once, written beside the generation, read back identical after a restart."""
     import networkx as nx
 
-    from graph import network
+    from graph import derived, network
     from graph.build import build
     from graph.derived import cache_file
     from graph.store import open_store
@@ -164,13 +164,13 @@ def test_projection_and_centrality_are_kept_per_generation(tiny_copy, tmp_path) 
     scores = network.centrality_for(store)
     path = cache_file(store, "network")
     assert path is not None and path.is_file() and cache_file(store, "centrality").is_file()  # type: ignore[union-attr]
-    network._CACHE.clear()  # a new process: only the files remain
+    derived.forget()  # a new process: only the files remain
     again = network.network_for(store)
     assert again is not first and nx.utils.graphs_equal(first, again)
     assert dict(again.edges["case-huseynova-2024", "az-cc-206.3.2", "charge"]) == dict(
         first.edges["case-huseynova-2024", "az-cc-206.3.2", "charge"])
     assert network.centrality_for(store) == scores
-    network._CACHE.clear()
+    derived.forget()
     path.write_text("{not json", encoding="utf-8")  # a damaged cache is recomputed
     assert nx.utils.graphs_equal(network.network_for(store), first)
     build([tiny_copy], str(tmp_path / "s"))  # a new generation starts without a cache

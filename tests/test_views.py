@@ -79,3 +79,41 @@ def test_paths_neighbours_and_types(tiny_store):
     assert {"ayla-huseynova", "kamal-rzayev", "example-district-court"} <= near
     assert "witness-canary" not in near
     assert ("example-district-court", "Example District Court") in nodes_of_type(g, "Court")
+
+
+def test_overview_data_is_kept_per_generation(tmp_path):
+    """What the Overview shows is computed once per generation and read back from files by
+    a fresh process, equal to computing it again; the public level never sees the full one's."""
+    from pathlib import Path
+
+    from graph import derived
+    from graph.build import build
+    from graph.derived import cache_file
+    from graph.network import size_for
+    from graph.query import saved_queries, saved_values_for
+    from graph.stats import source_count_for, type_counts, type_counts_for
+    from graph.store import open_store
+    from graph.timeline import events_for, load_events
+    from graph.views import most_connected_for
+
+    build([Path(__file__).parent / "fixtures" / "tiny"], str(tmp_path / "s"))
+    public, full = open_store(str(tmp_path / "s")), open_store(str(tmp_path / "s"), full=True)
+
+    def everything(store):
+        return (type_counts_for(store), source_count_for(store), events_for(store),
+                saved_values_for(store, "by-charge"), most_connected_for(store), size_for(store))
+
+    first = everything(public)
+    for name in ("type-counts", "source-count", "events", "saved.by-charge",
+                 "most-connected.8", "size"):
+        assert cache_file(public, name).is_file(), name  # type: ignore[union-attr]
+    derived.forget()  # a new process: only the files remain
+    assert everything(public) == first
+    g = network_for(public)
+    assert first[0] == type_counts(public)
+    assert first[2] == load_events(public, g)
+    assert first[3] == public.query(saved_queries()["by-charge"].text).values()
+    assert first[4] == most_connected(g, centrality(g), 8)
+    assert first[5] == (g.number_of_nodes(), g.number_of_edges())
+    assert source_count_for(full) > first[1]  # the fixture's restricted source
+    assert "CANARY" not in repr(first)
