@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph.centrality import centrality
 from graph.derived import kept
 from graph.ontology import schema
 from graph.results import Term, plain
@@ -317,25 +318,6 @@ def path_subgraph(g: nx.MultiDiGraph, paths: list[list[str]]) -> Subgraph:
             for u, v, d in path_edges(g, [a, b])[0]:
                 sub.add_edge(u, v, key=d["property"], **d)
     return Subgraph(sub, [paths[0][0], paths[0][-1]] if paths else [])
-
-
-def centrality(g: nx.MultiDiGraph, sample: int | None = None) -> dict[str, dict[str, float]]:
-    """Degree, betweenness and PageRank per node.
-
-    Betweenness is exact on small graphs and sampled on `sample` sources (seeded, so
-    results are repeatable) above 1,000 nodes, where the exact form takes minutes; it only
-    breaks ties after case counts in the app, so a sample ranks well enough.
-    """
-    ug = simple_graph(g)
-    n = ug.number_of_nodes()
-    if sample is None and n > 1000:
-        sample = max(20, min(100, 200_000 // n))  # ~constant work: 100 sources at 2k nodes
-    degree = dict(ug.degree())
-    between = nx.betweenness_centrality(ug, k=sample if sample and sample < len(ug) else None,
-                                        seed=1, normalized=True)
-    pagerank = nx.pagerank(nx.DiGraph(g), alpha=0.85) if len(g) else {}
-    return {n: {"degree": float(degree.get(n, 0)), "betweenness": between.get(n, 0.0),
-                "pagerank": pagerank.get(n, 0.0)} for n in g}
 
 
 def top_by(g: nx.MultiDiGraph, scores: dict[str, dict[str, float]], metric: str,
