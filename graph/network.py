@@ -152,8 +152,11 @@ def _vocab_only(types: dict[str, str]) -> set[str]:
 
 
 def _best(levels: list[str]) -> str:
-    order = {"high": 0, "medium": 1, "low": 2}
-    return min(levels, key=lambda c: order.get(c, 3)) if levels else ""
+    """The highest confidence among the claims behind an edge (runs once per edge)."""
+    for level in ("high", "medium", "low"):
+        if level in levels:
+            return level
+    return levels[0] if levels else ""
 
 
 def network_for(store: GraphStore) -> nx.MultiDiGraph:

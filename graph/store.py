@@ -82,7 +82,7 @@ def run_on_oxigraph(store: ox.Store, sparql: str, bindings: Mapping[str, Term] |
             if max_rows is not None and len(rows) >= max_rows:
                 truncated = True
                 break
-            rows.append(tuple(solution[i] for i in range(len(variables))))
+            rows.append(tuple(solution))  # in the order of `variables`
         result = QueryResult("select", variables, rows, truncated=truncated)
     else:
         triples: list[ox.Triple] = []
