@@ -31,6 +31,8 @@ TRUSTED_TIMEOUT = float(os.environ.get("REPGRAPH_REMOTE_TIMEOUT", "300"))
 class Endpoints:
     query: str
     update: str
+    #: where a build may POST N-Quads (Graph Store Protocol on the dataset), if anywhere
+    store: str | None = None
 
 
 def endpoints(url: str, with_credentials: bool) -> Endpoints:
@@ -39,22 +41,33 @@ def endpoints(url: str, with_credentials: bool) -> Endpoints:
     `.../sparql` is Virtuoso-style (updates at /sparql-auth when credentials are set;
     Neptune: set REPGRAPH_UPDATE_URL to the same /sparql); `.../repositories/ID` is
     GraphDB (updates at /statements); anything else is Oxigraph- and Fuseki-style
-    (`URL/query`, `URL/update`).
+    (`URL/query`, `URL/update`). Builds POST N-Quads to the dataset where the server
+    takes them — Oxigraph `URL/store` (bulk loading), Fuseki `URL/data`, GraphDB
+    `/statements`; REPGRAPH_GSP_URL overrides, empty to turn it off — and fall back to
+    INSERT DATA where it does not (Virtuoso's Graph Store Protocol takes one graph per
+    request).
     """
     parts = urllib.parse.urlsplit(url)
     if parts.username or parts.password:
         raise StoreError("put credentials in REPGRAPH_SPARQL_USER and REPGRAPH_SPARQL_PASSWORD,"
                          " not in the store URL")
     root = url.rstrip("/")
+    store: str | None
     if root.endswith("/sparql"):
         query, update = root, root + "-auth" if with_credentials else root
+        store = None
     elif "/repositories/" in root:
         query, update = root, root + "/statements"
+        store = update
     else:
         query, update = root + "/query", root + "/update"
+        # Oxigraph's server bulk-loads (not one transaction) with these flags; the build
+        # is atomic anyway: it writes new graph names and switches only after counting
+        store = root + ("/data" if parts.path.strip("/") else "/store?no_transaction&lenient")
     found = Endpoints(os.environ.get("REPGRAPH_QUERY_URL", query),
-                      os.environ.get("REPGRAPH_UPDATE_URL", update))
-    for u in (found.query, found.update):
+                      os.environ.get("REPGRAPH_UPDATE_URL", update),
+                      os.environ.get("REPGRAPH_GSP_URL", store or "") or None)
+    for u in (found.query, found.update, found.store or "http://"):
         if not u.startswith(("http://", "https://")):
             raise StoreError(f"not an http(s) SPARQL endpoint: {u}")
     return found
@@ -74,7 +87,8 @@ class Client:
         if self._user is None:
             return urllib.request.build_opener()
         pm = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        pm.add_password(None, [self.endpoints.query, self.endpoints.update],  # type: ignore[arg-type]
+        urls = [self.endpoints.query, self.endpoints.update, self.endpoints.store or ""]
+        pm.add_password(None, [u for u in urls if u],  # type: ignore[arg-type]
                         self._user, self._password)
         return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(pm),
                                            urllib.request.HTTPDigestAuthHandler(pm))
@@ -82,9 +96,21 @@ class Client:
     def post(self, url: str, form: Mapping[str, str], accept: str, timeout: float
              ) -> HTTPResponse:
         body = urllib.parse.urlencode(form).encode("utf-8")
+        return self._send(url, body, "application/x-www-form-urlencoded", accept, timeout)
+
+    def post_quads(self, nquads: bytes, timeout: float = TRUSTED_TIMEOUT) -> None:
+        """Add N-Quads to the dataset through the Graph Store Protocol endpoint."""
+        if self.endpoints.store is None:
+            raise StoreError("this server has no Graph Store Protocol endpoint for quads")
+        with self._send(self.endpoints.store, nquads, "application/n-quads", "*/*",
+                        timeout) as resp:
+            resp.read()
+
+    def _send(self, url: str, body: bytes, content_type: str, accept: str, timeout: float
+              ) -> HTTPResponse:
         # only http(s) URLs get here: endpoints() refuses other schemes
         req = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+            "Content-Type": content_type, "Accept": accept})
         try:
             return self._opener().open(req, timeout=timeout)  # type: ignore[no-any-return]
         except urllib.error.HTTPError as exc:

@@ -484,23 +484,73 @@ def test_failed_load_leaves_the_server_as_it_was(engine: Engine,
     client = Client(server.url)
     current = RemoteStore(server.url).generation
     gens = generations(client)
-    original = Client.update
+    original, original_quads = Client.update, Client.post_quads
     calls = {"insert": 0}
+
+    def halfway() -> None:  # the second request that carries data fails
+        calls["insert"] += 1
+        if calls["insert"] == 2:
+            raise StoreError("simulated network failure halfway through the load")
 
     def failing(self: Client, sparql: str, timeout: float = 300) -> None:
         if sparql.startswith("INSERT DATA") and CONTROL not in sparql[:100]:
-            calls["insert"] += 1
-            if calls["insert"] == 2:
-                raise StoreError("simulated network failure halfway through the load")
+            halfway()
         original(self, sparql, timeout)
 
+    def failing_quads(self: Client, nquads: bytes, timeout: float = 300) -> None:
+        halfway()
+        original_quads(self, nquads, timeout)
+
     monkeypatch.setattr(Client, "update", failing)
+    monkeypatch.setattr(Client, "post_quads", failing_quads)
     with pytest.raises(StoreError, match="simulated"):
         build([TINY], server.url)
     monkeypatch.undo()
+    # Oxigraph takes the quads through its store endpoint, Virtuoso through INSERT DATA
+    assert calls["insert"] == 2
     assert RemoteStore(server.url).generation == current
     assert generations(client) == gens
     assert stored_generations(client) == gens
+
+
+def test_a_refused_quad_upload_falls_back_to_insert_data(engine: Engine,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store endpoint that will not take N-Quads (here: the query endpoint) answers 4xx
+    (Oxigraph) or 2xx without loading anything (Virtuoso); either way the build sends
+    the data as INSERT DATA from then on and still publishes the same data."""
+    server = remote(engine).server
+    assert server is not None
+    client = Client(server.url)
+    monkeypatch.setenv("REPGRAPH_GSP_URL", client.endpoints.query)
+    sent = {"quads": 0}
+    original = Client.post_quads
+
+    def counting(self: Client, nquads: bytes, timeout: float = 300) -> None:
+        sent["quads"] += 1
+        original(self, nquads, timeout)
+
+    monkeypatch.setattr(Client, "post_quads", counting)
+    build([TINY], server.url)
+    assert sent["quads"] == 1  # one attempt, then INSERT DATA for the rest of the build
+    store = RemoteStore(server.url)
+    assert table(run_saved(store, "judges")) == table(run_saved(engine.public, "judges"))
+
+
+def test_store_endpoints_by_server_style(monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.sparqlclient import endpoints
+
+    monkeypatch.delenv("REPGRAPH_GSP_URL", raising=False)
+    assert endpoints("http://127.0.0.1:7878", False).store == \
+        "http://127.0.0.1:7878/store?no_transaction&lenient"
+    assert endpoints("http://h:3030/ds", False).store == "http://h:3030/ds/data"
+    assert endpoints("http://h:7200/repositories/rg", False).store == \
+        "http://h:7200/repositories/rg/statements"
+    assert endpoints("http://h:8890/sparql", True).store is None
+    monkeypatch.setenv("REPGRAPH_GSP_URL", "")
+    assert endpoints("http://127.0.0.1:7878", False).store is None
+    monkeypatch.setenv("REPGRAPH_GSP_URL", "file:///etc/passwd")
+    with pytest.raises(StoreError, match="not an http"):
+        endpoints("http://127.0.0.1:7878", False)
 
 
 def test_credentials_stay_out_of_urls_and_messages(engine: Engine,
