@@ -8,8 +8,7 @@ from graph.store import GraphStore
 _COUNTS = """
 PREFIX rg: <https://repression-graph.org/ns#>
 SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH ?g { ?s a ?type . }
-  FILTER(STRSTARTS(STR(?g), STR(?entities)))
+  GRAPH ?entities { ?s a ?type . }
   FILTER(STRSTARTS(STR(?type), STR(rg:)))
 } GROUP BY ?type ORDER BY DESC(?n) ?type
 """
