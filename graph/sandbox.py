@@ -27,6 +27,7 @@ from graph.config import MAX_ROWS, QUERY_TIMEOUT
 from graph.exc import QueryError, QueryRefused, QueryTimeout
 from graph.results import QueryResult, Term
 from graph.sparqltext import FORMS, tokens, unescape
+from graph.store import materialise
 
 UPDATE_WORDS = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
@@ -61,7 +62,7 @@ def _worker(conn: Connection, path: str) -> None:
     """Loop in a child process: open the store read-only, answer queries until told to stop."""
     import pyoxigraph as ox
 
-    from graph.store import run_on_oxigraph
+    from graph.store import execute_on_oxigraph
 
     store = ox.Store.read_only(path)
     conn.send(("ready", None))
@@ -74,9 +75,9 @@ def _worker(conn: Connection, path: str) -> None:
             return
         sparql, bindings, max_rows = job
         try:
-            result = run_on_oxigraph(store, sparql, bindings, max_rows,
-                                     use_default_graph_as_union=True)
-            conn.send(("ok", result))
+            result = execute_on_oxigraph(store, sparql, bindings, max_rows,
+                                         use_default_graph_as_union=True)
+            conn.send(("ok", result))  # a SELECT answer travels as TSV bytes
         except QueryError as exc:
             conn.send(("error", str(exc)))
         except Exception as exc:  # report, never die silently
@@ -151,8 +152,9 @@ class QueryPool:
             self._idle.put(w)
         if status != "ok":
             raise QueryError(payload)
-        payload.elapsed = time.perf_counter() - start
-        return payload
+        result = materialise(payload)
+        result.elapsed = time.perf_counter() - start
+        return result
 
     def close(self) -> None:
         with self._lock:

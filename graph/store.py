@@ -16,6 +16,7 @@ endpoint).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -60,9 +61,30 @@ def run_on_oxigraph(store: ox.Store, sparql: str, bindings: Mapping[str, Term] |
                     max_rows: int | None, **dataset: object) -> QueryResult:
     """Execute on a pyoxigraph store and materialise at most max_rows rows.
 
-    Shared by the trusted path and the sandbox workers so both read results the same way.
+    The trusted path; sandbox workers run `execute_on_oxigraph` and the parent
+    materialises, so both read results the same way.
     """
     start = time.perf_counter()
+    result = materialise(execute_on_oxigraph(store, sparql, bindings, max_rows, **dataset))
+    result.elapsed = time.perf_counter() - start
+    return result
+
+
+@dataclass(frozen=True)
+class Tsv:
+    """A SELECT answer on its way to becoming a QueryResult: Oxigraph's TSV bytes.
+
+    What a sandbox worker sends back: bytes pickle at memory speed, where ten thousand
+    rows of Python terms took half a second to pickle and unpickle (timeline at 1M).
+    """
+
+    data: bytes
+    truncated: bool
+
+
+def execute_on_oxigraph(store: ox.Store, sparql: str, bindings: Mapping[str, Term] | None,
+                        max_rows: int | None, **dataset: object) -> QueryResult | Tsv:
+    """Run a query; a SELECT answer stays serialised (see `materialise`)."""
     subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
     try:
         answer = store.query(sparql, prefixes=PREFIXES, substitutions=subs or None,
@@ -71,30 +93,76 @@ def run_on_oxigraph(store: ox.Store, sparql: str, bindings: Mapping[str, Term] |
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
-    result: QueryResult
     if isinstance(answer, ox.QueryBoolean):
-        result = QueryResult("ask", boolean=bool(answer))
-    elif isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        rows: list[tuple[Term | None, ...]] = []
-        truncated = False
-        for solution in answer:
-            if max_rows is not None and len(rows) >= max_rows:
-                truncated = True
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        return _tsv(answer, max_rows)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for t in answer:
+        if max_rows is not None and len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(t)
+    return QueryResult("graph", triples=triples, truncated=truncated)
+
+
+def materialise(answer: QueryResult | Tsv) -> QueryResult:
+    """A QueryResult with Python terms, parsing a serialised SELECT answer."""
+    if isinstance(answer, QueryResult):
+        return answer
+    parsed = ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.TSV)
+    variables = [v.value for v in parsed.variables]  # type: ignore[union-attr]
+    rows: list[tuple[Term | None, ...]] = [tuple(s) for s in parsed]  # type: ignore[union-attr, misc]
+    return QueryResult("select", variables, rows, truncated=answer.truncated)
+
+
+class _RowsWritten(Exception):
+    """Raised from the writer to stop serialising once enough rows are in."""
+
+
+class _CappedWriter:
+    """A binary sink for Oxigraph's TSV serialiser that stops it after `lines` lines."""
+
+    def __init__(self, lines: int | None) -> None:
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.cap = lines
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        self.lines += data.count(b"\n")
+        if self.cap is not None and self.lines >= self.cap:
+            raise _RowsWritten
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _tsv(answer: ox.QuerySolutions, max_rows: int | None) -> Tsv:
+    """At most max_rows solutions, serialised to TSV by Oxigraph.
+
+    Serialising and parsing back (both in Rust) builds the Python terms ~2× faster than
+    iterating the solutions in Python (timeline at 1M: 12k rows, 0.5 s less). TSV keeps
+    every term exactly (tests compare it with iteration), one row per line: tabs and
+    newlines in literals are escaped, so the cap can count lines.
+    """
+    writer = _CappedWriter(None if max_rows is None else max_rows + 2)  # header + one more
+    with contextlib.suppress(_RowsWritten):
+        answer.serialize(writer, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+    data = b"".join(writer.parts)
+    truncated = False
+    if max_rows is not None:
+        end = -1
+        for _ in range(max_rows + 1):  # the header line, then max_rows rows
+            end = data.find(b"\n", end + 1)
+            if end < 0:
                 break
-            rows.append(tuple(solution))  # in the order of `variables`
-        result = QueryResult("select", variables, rows, truncated=truncated)
-    else:
-        triples: list[ox.Triple] = []
-        truncated = False
-        for t in answer:
-            if max_rows is not None and len(triples) >= max_rows:
-                truncated = True
-                break
-            triples.append(t)
-        result = QueryResult("graph", triples=triples, truncated=truncated)
-    result.elapsed = time.perf_counter() - start
-    return result
+        if end >= 0 and len(data) > end + 1:
+            truncated = True
+            data = data[:end + 1]
+    return Tsv(data, truncated)
 
 
 @dataclass

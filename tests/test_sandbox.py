@@ -125,3 +125,41 @@ def test_bindings_are_not_text(tiny_store: GraphStore) -> None:
     result = run_user_query(tiny_store, q.replace("?id ?label WHERE", "?label ?id WHERE"),
                             {"label": hostile})
     assert result.rows == []
+
+
+# -- results cross as TSV: every term must come back exactly ------------------------------
+
+def _tricky_store():
+    import pyoxigraph as ox
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    values = [ox.Literal("042", datatype=ox.NamedNode(xsd + "integer")),
+              ox.Literal("1.50", datatype=ox.NamedNode(xsd + "decimal")),
+              ox.Literal("tab\there\nnew line \"quoted\" back\\slash"),
+              ox.Literal("x", language="en-GB"), ox.Literal("", language="ru"),
+              ox.Literal("NaN", datatype=ox.NamedNode(xsd + "double")),
+              ox.Literal("2024-01", datatype=ox.NamedNode(xsd + "gYearMonth")),
+              ox.Literal("\u202eevil \U0001f600 Гусейнов"), ox.NamedNode("urn:o")]
+    store = ox.Store()
+    for i, value in enumerate(values):
+        store.add(ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), value))
+    store.add(ox.Quad(ox.BlankNode("b1"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+    return store
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?s ?o ?none WHERE { ?s <urn:p> ?o } ORDER BY STR(?s)",
+    "SELECT ?x WHERE { ?s <urn:p> ?o OPTIONAL { ?s <urn:q> ?x } }",  # rows of one unbound cell
+    "SELECT * WHERE {}",                                            # one row, no variables
+    "SELECT ?x WHERE { FILTER(false) }",                            # no rows
+])
+@pytest.mark.parametrize("cap", [None, 0, 1, 5, 10, 11])
+def test_tsv_results_equal_iteration(query: str, cap: int | None) -> None:
+    from graph.store import run_on_oxigraph
+
+    store = _tricky_store()
+    expected = [tuple(s) for s in store.query(query)]
+    got = run_on_oxigraph(store, query, None, cap)
+    assert got.rows == (expected if cap is None else expected[:cap])
+    assert got.truncated == (cap is not None and len(expected) > cap)
+    assert got.variables == [v.value for v in store.query(query).variables]
