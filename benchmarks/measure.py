@@ -32,15 +32,16 @@ def median_time(fn: Callable[[], Any], runs: int = 5, warmup: int = 1) -> tuple[
 def adaptive(fn: Callable[[], Any], runs: int) -> tuple[float, Any, int]:
     """Median of `runs` timed calls after a warm-up call; fewer when the query is slow.
 
-    A warm-up over 1 s leaves one timed run; over 10 s the warm-up itself is the
-    measurement, so that a slow query at 1M costs one or two runs, not eight.
+    A warm-up over 1 s leaves three timed runs (a single sample of a query near a 1 s
+    target would decide its verdict by the machine's noise); over 10 s the warm-up itself
+    is the measurement, so that a slow query at 1M costs a few runs, not eight.
     """
     start = time.perf_counter()
     out = fn()
     first = time.perf_counter() - start
     if first > 10:
         return first, out, 1
-    n = runs if first < 1 else 1
+    n = runs if first < 1 else min(runs, 3)
     seconds, out = median_time(fn, n, warmup=0)
     return seconds, out, n
 

@@ -161,8 +161,8 @@ def bench_size(size: str, args: argparse.Namespace) -> SizeReport:
     if base.get("error"):
         notes.append(f"rdflib baseline failed: {base['error'][-300:]}")
 
-    q = Table(f"Saved queries (median of up to {runs} runs after a warm-up, 1 run when a run "
-              f"takes over 1 s; rdflib capped at {cap:g} s)",
+    q = Table(f"Saved queries (median of up to {runs} runs after a warm-up, 3 when a run "
+              f"takes over 1 s, the warm-up alone over 10 s; rdflib capped at {cap:g} s)",
               ["query", "rows", "embedded", "target", "verdict", "sandbox: raw → pool",
                "≤ 1.5×raw+20ms", "Oxigraph server", "rdflib in-memory", "× faster than rdflib"])
     slowest_base = 0.0
