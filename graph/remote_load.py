@@ -130,7 +130,10 @@ def _insert(client: Client, gen: str, level: str, quads: list[ox.Quad],
         if triple not in union:
             union.add(triple)
             target[names.union].append(triple)
-    as_quads = _send_quads(client, by_graph) if as_quads else _send(client, by_graph)
+    if as_quads:
+        as_quads = _send_quads(client, by_graph)
+    else:
+        _send(client, by_graph)
     if blank:
         _send(client, blank, chunk=None)
     return (named, len(union)), as_quads
@@ -153,13 +156,13 @@ def _send_quads(client: Client, by_graph: dict[str, list[str]]) -> bool:
         except QueryError:
             if not first:
                 raise
-            return _send(client, by_graph)
+            _send(client, by_graph)
+            return False
         first = False
     return True
 
 
-def _send(client: Client, by_graph: dict[str, list[str]], chunk: int | None = CHUNK
-          ) -> bool:
+def _send(client: Client, by_graph: dict[str, list[str]], chunk: int | None = CHUNK) -> None:
     """INSERT DATA requests of at most `chunk` triples (None: everything in one request),
     each graph's triples in GRAPH blocks of at most BLOCK (Virtuoso's parser runs out of
     stack at about 5,000 triples in one block)."""
@@ -175,7 +178,6 @@ def _send(client: Client, by_graph: dict[str, list[str]], chunk: int | None = CH
                 batch, size = [], 0
     if batch:
         client.update("INSERT DATA {\n" + "\n".join(batch) + "\n}")
-    return False
 
 
 def _count(client: Client, query: str) -> int:

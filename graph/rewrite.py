@@ -323,15 +323,7 @@ def _matching(toks: list[Token], start: int) -> Token:
     """The `}` closing the group that opens at toks[start]."""
     if start >= len(toks) or toks[start].text != "{":
         raise QueryError("SPARQL syntax error: GRAPH needs a { group }")
-    depth = 0
-    for tok in toks[start:]:
-        if tok.text == "{":
-            depth += 1
-        elif tok.text == "}":
-            depth -= 1
-            if depth == 0:
-                return tok
-    raise QueryError("SPARQL syntax error: unbalanced { }")
+    return toks[_close_index(toks, start)]
 
 
 def _values(bindings: Mapping[str, Term], names: Names) -> str:
