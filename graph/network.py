@@ -8,18 +8,21 @@ Projected once per store generation and shared read-only by every view.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import heapq
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
 from graph.centrality import centrality
 from graph.derived import kept
 from graph.ontology import schema
-from graph.results import Term, plain
 from graph.store import GraphStore
 from graph.text import visible
 
@@ -67,11 +70,6 @@ SELECT ?s ?p ?o WHERE {
 }"""
 
 
-def _v(term: Term | None) -> str:
-    """A result cell's text (IRI or literal value); empty for an unbound cell."""
-    return plain(term) or ""
-
-
 def local(iri: str, base: str) -> str:
     """An entity IRI's id (its local part under the base)."""
     return iri[len(base):] if iri.startswith(base) else iri
@@ -83,66 +81,109 @@ def _pick_label(labels: dict[str, tuple[int, str]], node: str, label: str, lang:
         labels[node] = (rank, label)
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold off Python's cyclic collector while a projection is built.
+
+    A projection allocates hundreds of thousands of small objects and frees none of them,
+    so the collector's passes (set off by allocation counts) find nothing while walking
+    ever more objects: at 100k triples they took ~0.1 s of a 0.4 s projection.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def project(store: GraphStore) -> nx.MultiDiGraph:
     """Build the projection from a store (uncached; use `network_for`)."""
+    with _gc_paused():
+        return _project(store)
+
+
+def _project(store: GraphStore) -> nx.MultiDiGraph:
+    """The five queries run two at a time: Oxigraph evaluates and serialises without the
+    GIL, so the claim join (most of the time) overlaps the node queries on a second
+    core, and a remote server answers two requests at once."""
     base = store.base
+    cut = len(base)
     s = schema()
-    g = nx.MultiDiGraph(base=base, generation=store.generation, level=store.level)
+    queries = {"edges": _EDGES, "nodes": _NODES,  # the longest first
+               "aliases": _ALIASES.replace("{base}", base), "dates": _EVENT_DATES,
+               "vocab": _VOCAB_EDGES.replace("{base}", base)}
+    with ThreadPoolExecutor(2) as pool:
+        running = {name: pool.submit(store.query, q) for name, q in queries.items()}
+        # cells are read as `.value` directly (unbound only where a column is OPTIONAL)
+        answers: dict[str, list[Any]] = {name: job.result().rows
+                                         for name, job in running.items()}
+
+    def loc(term: Any) -> str:
+        iri: str = term.value
+        return iri[cut:] if iri.startswith(base) else iri
+
     types: dict[str, str] = {}
     labels: dict[str, tuple[int, str]] = {}
     descriptions: dict[str, str] = {}
-    for row in store.query(_NODES).rows:
-        node = local(_v(row[0]), base)
-        type_iri = _v(row[1])
-        cls = type_iri[len(RG):]
-        if not type_iri.startswith(RG) or cls not in s.classes or cls == "Confidence":
+    classes, rg_cut = s.classes, len(RG)
+    for subj, type_term, label, description in answers["nodes"]:
+        type_iri = type_term.value
+        cls = type_iri[rg_cut:]
+        if not type_iri.startswith(RG) or cls not in classes or cls == "Confidence":
             continue
+        node = loc(subj)
         old = types.get(node)
-        if old is None or s.is_a(cls, old):  # keep the most specific class
+        if old is None or (old != cls and s.is_a(cls, old)):  # keep the most specific class
             types[node] = cls
-        if row[2] is not None:
-            _pick_label(labels, node, _v(row[2]), getattr(row[2], "language", None) or "")
-        if row[3] is not None:
-            descriptions[node] = _v(row[3])
+        if label is not None:
+            _pick_label(labels, node, label.value, getattr(label, "language", None) or "")
+        if description is not None:
+            descriptions[node] = description.value
     aliases: dict[str, list[str]] = defaultdict(list)
-    for row in store.query(_ALIASES.replace("{base}", base)).rows:
-        aliases[local(_v(row[0]), base)].append(_v(row[1]))
-    dates = {local(_v(r[0]), base): _v(r[1])
-             for r in store.query(_EVENT_DATES).rows}
+    for subj, alias in answers["aliases"]:
+        aliases[loc(subj)].append(alias.value)
+    dates = {loc(subj): date.value for subj, date in answers["dates"]}
 
-    edges: dict[tuple[str, str, str], dict[str, list[str]]] = {}
-    for row in store.query(_EDGES).rows:
-        subj, prop, obj = (local(_v(row[i]), base) for i in (0, 1, 2))
-        key = prop[len(RG):] if prop.startswith(RG) else prop
-        data = edges.setdefault((subj, obj, key), {"sources": [], "dates": [], "confidence": []})
-        data["sources"].append(local(_v(row[3]), base))
-        if row[4] is not None:
-            data["dates"].append(_v(row[4]))
-        data["confidence"].append(_v(row[5]).rsplit("#", 1)[-1])
+    edges: dict[tuple[str, str, str], tuple[set[str], set[str], list[str]]] = {}
+    for subj, prop, obj, src, date, conf in answers["edges"]:
+        p = prop.value
+        key = (loc(subj), loc(obj), p[rg_cut:] if p.startswith(RG) else p)
+        data = edges.get(key)
+        if data is None:
+            data = edges[key] = (set(), set(), [])
+        data[0].add(loc(src))
+        if date is not None:
+            data[1].add(date.value)
+        data[2].append(conf.value.rsplit("#", 1)[-1])
 
     vocab_only = _vocab_only(types)
     used = {n for n in types if n not in vocab_only}
     for subj, obj, _ in edges:
-        used.update((subj, obj))
-    for row in store.query(_VOCAB_EDGES.replace("{base}", base)).rows:
-        subj = local(_v(row[0]), base)
+        used.add(subj)
+        used.add(obj)
+    for subj_term, prop, obj_term in answers["vocab"]:
+        subj = loc(subj_term)
         if subj in used:
-            obj = local(_v(row[2]), base)
-            key = _v(row[1])[len(RG):]
-            edges.setdefault((subj, obj, key), {"sources": [], "dates": [], "confidence": []})
+            obj = loc(obj_term)
+            edges.setdefault((subj, obj, prop.value[rg_cut:]), (set(), set(), []))
             used.add(obj)
-    for node in sorted(used):
-        cls = types.get(node, "Entity")
-        g.add_node(node, type=cls, label=visible(labels.get(node, (0, node))[1]),
-                   aliases=[visible(a) for a in aliases.get(node, [])],
-                   description=visible(descriptions.get(node, "")),
-                   date=dates.get(node, ""))
-    for (subj, obj, key), data in sorted(edges.items()):
-        spec = s.properties.get(key)
-        g.add_edge(subj, obj, key=key, property=key,
-                   label=spec.edge_label if spec else key,
-                   sources=sorted(set(data["sources"])), dates=sorted(set(data["dates"])),
-                   confidence=_best(data["confidence"]))
+    g = nx.MultiDiGraph(base=base, generation=store.generation, level=store.level)
+    g.add_nodes_from(
+        (node, {"type": types.get(node, "Entity"),
+                "label": visible(labels.get(node, (0, node))[1]),
+                "aliases": [visible(a) for a in aliases.get(node, ())],
+                "description": visible(descriptions.get(node, "")),
+                "date": dates.get(node, "")})
+        for node in sorted(used))
+    specs = s.properties
+    g.add_edges_from(
+        (subj, obj, key, {"property": key,
+                          "label": spec.edge_label if (spec := specs.get(key)) else key,
+                          "sources": sorted(srcs), "dates": sorted(when),
+                          "confidence": _best(conf)})
+        for (subj, obj, key), (srcs, when, conf) in sorted(edges.items()))
     return g
 
 
