@@ -513,7 +513,7 @@ def test_failed_load_leaves_the_server_as_it_was(engine: Engine,
     assert stored_generations(client) == gens
 
 
-def test_a_refused_quad_upload_falls_back_to_insert_data(engine: Engine,
+def test_a_refused_quad_upload_falls_back_to_insert_data(engine: Engine, tiny_store: GraphStore,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A store endpoint that will not take N-Quads (here: the query endpoint) answers 4xx
     (Oxigraph) or 2xx without loading anything (Virtuoso); either way the build sends
@@ -532,8 +532,10 @@ def test_a_refused_quad_upload_falls_back_to_insert_data(engine: Engine,
     monkeypatch.setattr(Client, "post_quads", counting)
     build([TINY], server.url)
     assert sent["quads"] == 1  # one attempt, then INSERT DATA for the rest of the build
+    # against the embedded build: `engine.public` may still hold a generation that two
+    # builds in a row within its pointer TTL have since dropped
     store = RemoteStore(server.url)
-    assert table(run_saved(store, "judges")) == table(run_saved(engine.public, "judges"))
+    assert table(run_saved(store, "judges")) == table(run_saved(tiny_store, "judges"))
 
 
 def test_store_endpoints_by_server_style(monkeypatch: pytest.MonkeyPatch) -> None:
