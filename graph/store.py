@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from graph.config import base_iri, default_store
 from graph.exc import QueryError, StoreError
+from graph.gcpause import gc_paused
 from graph.results import PREFIXES, QueryResult, Term
 
 LEVELS = ("public", "full")
@@ -113,7 +114,8 @@ def materialise(answer: QueryResult | Tsv) -> QueryResult:
         return answer
     parsed = ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.TSV)
     variables = [v.value for v in parsed.variables]  # type: ignore[union-attr]
-    rows: list[tuple[Term | None, ...]] = [tuple(s) for s in parsed]  # type: ignore[union-attr, misc]
+    with gc_paused():
+        rows: list[tuple[Term | None, ...]] = [tuple(s) for s in parsed]  # type: ignore[union-attr, misc]
     return QueryResult("select", variables, rows, truncated=answer.truncated)
 
 
