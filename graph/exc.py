@@ -36,6 +36,9 @@ class InputError(RepgraphError):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        return InputError, (self.problems,)  # crosses from the build's ingest process
+
 
 class ValidationError(RepgraphError):
     """The built graph violates SHACL shapes (ontology/shapes.ttl)."""

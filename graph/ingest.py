@@ -21,6 +21,7 @@ import difflib
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,9 +88,11 @@ class _Entity:
 
 
 class _Ingest:
-    def __init__(self, base: str, s: Schema) -> None:
+    def __init__(self, base: str, s: Schema,
+                 public_lines: Callable[[str], None] | None = None) -> None:
         self.base = base
         self.schema = s
+        self.public_lines = public_lines
         self.vocab = load_vocabulary(base)
         self.problems: list[Problem] = []
         self.out = Ingested()
@@ -105,7 +108,12 @@ class _Ingest:
         return f"<{self.base}{ident}>"
 
     def emit(self, line: str, public: bool) -> None:
-        (self.out.public if public else self.out.restricted).append(line)
+        if not public:
+            self.out.restricted.append(line)
+        elif self.public_lines is not None:
+            self.public_lines(line)
+        else:
+            self.out.public.append(line)
 
     def check_id(self, row: Row, column: str, ident: str) -> bool:
         if not ident:
@@ -325,9 +333,15 @@ class _Ingest:
             self.emit(f"{line} <{graph_iri(self.base, 'vocabularies')}> .", True)
 
 
-def ingest(folders: list[Path], base: str | None = None) -> Ingested:
-    """Read and check every dataset folder; raise InputError listing all problems."""
-    job = _Ingest(base or base_iri(), schema())
+def ingest(folders: list[Path], base: str | None = None,
+           public_lines: Callable[[str], None] | None = None) -> Ingested:
+    """Read and check every dataset folder; raise InputError listing all problems.
+
+    With `public_lines`, each public quad goes there as soon as its row is checked
+    instead of into `Ingested.public`, so that a store can load them while later rows
+    are still being read (graph.build).
+    """
+    job = _Ingest(base or base_iri(), schema(), public_lines)
     sheets = []
     for folder in folders:
         if not folder.is_dir():

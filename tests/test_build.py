@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from graph.build import build
+import graph.build as gb
+from graph.build import BuildFailed, build
 from graph.exc import InputError
 from graph.store import current_generation, open_store
 
@@ -39,9 +41,90 @@ def test_failed_build_keeps_previous_store(tiny_copy: Path, tmp_path: Path) -> N
     (tiny_copy / "claims.csv").write_text("subject,property\n", encoding="utf-8")
     with pytest.raises(InputError):
         build([tiny_copy], str(loc))
+    _fails_like(loc, before, dump)
+
+
+def _fails_like(loc: Path, before: Path | None, dump: bytes) -> None:
+    """What every failed build must leave: the old generation current, its data as it
+    was, and no half-written generation folder."""
     assert current_generation(loc) == before
     assert open_store(str(loc), full=True).dump(ox.RdfFormat.N_QUADS) == dump
     assert not list((loc / "builds").glob("tmp-*"))
+
+
+def test_a_line_the_loader_refuses_fails_the_build(tiny_copy: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The public quads are loaded while the rows are still being checked (in a forked
+    process); a line the loader cannot read stops the build with the loader's error."""
+    loc = tmp_path / "s"
+    build([tiny_copy], str(loc))
+    before, dump = current_generation(loc), open_store(str(loc), full=True).dump(
+        ox.RdfFormat.N_QUADS)
+    real = gb.ingest
+
+    def broken(folders, base=None, public_lines=None):  # type: ignore[no-untyped-def]
+        assert public_lines is not None  # the streamed path
+        public_lines("<urn:a> <urn:b> this is not N-Quads .")
+        return real(folders, base, public_lines)
+
+    monkeypatch.setattr(gb, "ingest", broken)  # the forked process inherits the patch
+    with pytest.raises(BuildFailed, match="loading the public store failed"):
+        build([tiny_copy], str(loc))
+    _fails_like(loc, before, dump)
+
+
+def test_row_problems_win_over_a_loader_error(tiny_copy: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the rows have problems too, the user gets the problems (file, row, column)."""
+    loc = tmp_path / "s"
+    build([tiny_copy], str(loc))
+    before, dump = current_generation(loc), open_store(str(loc), full=True).dump(
+        ox.RdfFormat.N_QUADS)
+    real = gb.ingest
+
+    def broken(folders, base=None, public_lines=None):  # type: ignore[no-untyped-def]
+        public_lines("not N-Quads at all")
+        return real(folders, base, public_lines)
+
+    monkeypatch.setattr(gb, "ingest", broken)
+    rows = (tiny_copy / "claims.csv").read_text(encoding="utf-8").splitlines()
+    bad = rows[1].replace(rows[1].split(",")[0], "nobody-known", 1)
+    (tiny_copy / "claims.csv").write_text("\n".join([*rows, bad]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown entity 'nobody-known'"):
+        build([tiny_copy], str(loc))
+    _fails_like(loc, before, dump)
+
+
+def test_a_dying_row_checker_fails_the_build(tiny_copy: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    loc = tmp_path / "s"
+    build([tiny_copy], str(loc))
+    before, dump = current_generation(loc), open_store(str(loc), full=True).dump(
+        ox.RdfFormat.N_QUADS)
+
+    def dies(folders, base=None, public_lines=None):  # type: ignore[no-untyped-def]
+        public_lines("<urn:a> <urn:b> <urn:c> <urn:g> .")
+        os._exit(3)  # as if killed (out of memory)
+
+    monkeypatch.setattr(gb, "ingest", dies)
+    with pytest.raises(BuildFailed, match="died"):
+        build([tiny_copy], str(loc))
+    _fails_like(loc, before, dump)
+
+
+def test_without_fork_the_build_checks_then_loads(tiny_copy: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes cannot fork (Windows) every row is checked first, then loaded:
+    the same stores."""
+    build([tiny_copy], str(tmp_path / "forked"))
+    monkeypatch.setattr(gb.mp, "get_all_start_methods", lambda: ["spawn"])
+    build([tiny_copy], str(tmp_path / "plain"))
+    for full in (False, True):
+        a, b = (sorted(open_store(str(tmp_path / n), full=full).dump(ox.RdfFormat.N_QUADS)
+                       .splitlines()) for n in ("forked", "plain"))
+        assert a == b and a
+    assert open_store(str(tmp_path / "plain")).meta["triples"] == \
+        open_store(str(tmp_path / "forked")).meta["triples"]  # type: ignore[attr-defined]
 
 
 def test_rebuild_swaps_generation_and_prunes_old_ones(tiny_copy: Path, tmp_path: Path) -> None:
