@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 from graph.network import (
@@ -39,6 +40,26 @@ def test_counts_match_the_store(which: str, request: pytest.FixtureRequest) -> N
     registered = [n for n, d in g.nodes(data=True)
                   if d["type"] not in ("Country", "Charge", "ChargeCategory")]
     assert len(registered) == entities
+
+
+@pytest.mark.parametrize("which", ["tiny_full", "real_store"])
+def test_projection_is_what_add_edges_from_builds(which: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    """The projection writes its edges into NetworkX's adjacency dicts directly; the
+    graph must be the one NetworkX's own add_edges_from builds, in every view."""
+    g = project(request.getfixturevalue(which))
+    h = nx.MultiDiGraph(**g.graph)
+    h.add_nodes_from(g.nodes(data=True))
+    h.add_edges_from(g.edges(keys=True, data=True))
+    assert nx.utils.graphs_equal(g, h)
+    assert list(g.edges(keys=True, data=True)) == list(h.edges(keys=True, data=True))
+    assert list(g.in_edges(keys=True, data=True)) == list(h.in_edges(keys=True, data=True))
+    for graph in (g, h):  # one key dict shared by both directions, as NetworkX keeps it
+        assert all(graph._succ[u][v] is graph._pred[v][u] for u, v in graph.edges())
+    assert dict(g.degree()) == dict(h.degree()) and g.size() == h.size()
+    u, v, k = next(iter(g.edges(keys=True)))
+    g.remove_edge(u, v, k)  # still a working graph
+    assert not g.has_edge(u, v, k) and h.has_edge(u, v, k)
 
 
 def test_public_projection_has_no_restricted_nodes(tiny_store: GraphStore,

@@ -139,7 +139,8 @@ def _tricky_store():
               ox.Literal("x", language="en-GB"), ox.Literal("", language="ru"),
               ox.Literal("NaN", datatype=ox.NamedNode(xsd + "double")),
               ox.Literal("2024-01", datatype=ox.NamedNode(xsd + "gYearMonth")),
-              ox.Literal("\u202eevil \U0001f600 Гусейнов"), ox.NamedNode("urn:o")]
+              ox.Literal("\u202eevil \U0001f600 Гусейнов"), ox.NamedNode("urn:o"),
+              ox.Literal("bell\x07 nul\x00 del\x7f cr\r quote' \\u0041")]
     store = ox.Store()
     for i, value in enumerate(values):
         store.add(ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), value))
@@ -163,3 +164,25 @@ def test_tsv_results_equal_iteration(query: str, cap: int | None) -> None:
     assert got.rows == (expected if cap is None else expected[:cap])
     assert got.truncated == (cap is not None and len(expected) > cap)
     assert got.variables == [v.value for v in store.query(query).variables]
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?s ?o ?none WHERE { ?s <urn:p> ?o } ORDER BY STR(?s)",
+    "SELECT ?x WHERE { ?s <urn:p> ?o OPTIONAL { ?s <urn:q> ?x } }",
+    "SELECT * WHERE {}",
+    "SELECT ?x WHERE { FILTER(false) }",
+    "SELECT ?o WHERE { ?s <urn:p> ?o } ORDER BY STR(?o)",
+])
+def test_tsv_text_equals_the_terms_text(query: str) -> None:
+    """The projection reads claim rows as text straight from the TSV (graph.store
+    `tsv_text`): each cell must be exactly the term's text — escapes, language tags,
+    datatypes, blank nodes and unbound cells included."""
+    import pyoxigraph as ox
+
+    from graph.results import plain
+    from graph.store import tsv_text
+
+    store = _tricky_store()
+    expected = [tuple(plain(t) for t in s) for s in store.query(query)]
+    data = store.query(query).serialize(format=ox.QueryResultsFormat.TSV)
+    assert tsv_text(data) == expected  # type: ignore[arg-type]
