@@ -12,6 +12,7 @@ Oxigraph's bulk loader keeps one core busy, so the row checks ride on the other
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import multiprocessing as mp
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -183,25 +184,29 @@ def _stream_and_load(tmp: Path, folders: list[Path], base: str, shacl: bool | No
     child.start()
     os.close(write_fd)
     send.close()
-    public = ox.Store(str(tmp / "public"))
     load_error: Exception | None = None
-    with os.fdopen(read_fd, "rb", buffering=1 << 20) as stream:
-        try:
-            # lenient: every line was generated from checked ids and escaped literals
-            # (or re-serialised by Oxigraph from an RDF file), so skip re-validating them
-            public.bulk_load(stream, format=ox.RdfFormat.N_QUADS, lenient=True)
-        except (SyntaxError, OSError) as exc:
-            load_error = exc
-            while stream.read(1 << 20):  # let the rows be checked to the end: their
-                pass                      # problems say more than a loader error
+    outcome: tuple[Any, ...] | None = None
     try:
-        outcome = receive.recv()
-    except EOFError:
-        outcome = ("error", BuildFailed(f"the row-checking process died (exit code "
-                                        f"{child.exitcode})"))
-    finally:
-        child.join()
+        public = ox.Store(str(tmp / "public"))
+        with os.fdopen(read_fd, "rb", buffering=1 << 20) as stream:
+            try:
+                # lenient: every line was generated from checked ids and escaped literals
+                # (or re-serialised by Oxigraph from an RDF file), so skip re-validating
+                public.bulk_load(stream, format=ox.RdfFormat.N_QUADS, lenient=True)
+            except (SyntaxError, OSError) as exc:
+                load_error = exc
+                while stream.read(1 << 20):  # let the rows be checked to the end: their
+                    pass                      # problems say more than a loader error
+        with contextlib.suppress(EOFError):  # EOF: the process died without answering
+            outcome = receive.recv()
+    finally:  # on any failure here too: the process ends (a closed pipe stops it)
         receive.close()
+        child.join(timeout=60)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if outcome is None:
+        raise BuildFailed(f"the row-checking process died (exit code {child.exitcode})")
     if outcome[0] == "error" and (load_error is None or isinstance(outcome[1], InputError)):
         raise outcome[1]  # problems in the rows explain a refused line best
     if load_error is not None:

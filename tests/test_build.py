@@ -107,7 +107,7 @@ def test_a_dying_row_checker_fails_the_build(tiny_copy: Path, tmp_path: Path,
         os._exit(3)  # as if killed (out of memory)
 
     monkeypatch.setattr(gb, "ingest", dies)
-    with pytest.raises(BuildFailed, match="died"):
+    with pytest.raises(BuildFailed, match=r"died \(exit code 3\)"):
         build([tiny_copy], str(loc))
     _fails_like(loc, before, dump)
 
