@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,33 +34,33 @@ def test_public_store_has_no_restricted_material(tiny_store, tiny_full) -> None:
         assert marker in full, marker
 
 
-def test_failed_build_keeps_previous_store(tiny_copy: Path, tmp_path: Path) -> None:
+def _fails_cleanly(tiny_copy: Path, tmp_path: Path, error: type[Exception], match: str,
+                   change: Callable[[], None] | None = None) -> None:
+    """Build once; then (after `change`) a build must raise `error` and leave what every
+    failed build must leave: the old generation current, its data as it was, and no
+    half-written generation folder."""
     loc = tmp_path / "s"
     build([tiny_copy], str(loc))
     before = current_generation(loc)
     dump = open_store(str(loc), full=True).dump(ox.RdfFormat.N_QUADS)
-    (tiny_copy / "claims.csv").write_text("subject,property\n", encoding="utf-8")
-    with pytest.raises(InputError):
+    if change is not None:
+        change()
+    with pytest.raises(error, match=match):
         build([tiny_copy], str(loc))
-    _fails_like(loc, before, dump)
-
-
-def _fails_like(loc: Path, before: Path | None, dump: bytes) -> None:
-    """What every failed build must leave: the old generation current, its data as it
-    was, and no half-written generation folder."""
     assert current_generation(loc) == before
     assert open_store(str(loc), full=True).dump(ox.RdfFormat.N_QUADS) == dump
     assert not list((loc / "builds").glob("tmp-*"))
+
+
+def test_failed_build_keeps_previous_store(tiny_copy: Path, tmp_path: Path) -> None:
+    _fails_cleanly(tiny_copy, tmp_path, InputError, "claims.csv", lambda: (
+        tiny_copy / "claims.csv").write_text("subject,property\n", encoding="utf-8"))
 
 
 def test_a_line_the_loader_refuses_fails_the_build(tiny_copy: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The public quads are loaded while the rows are still being checked (in a forked
     process); a line the loader cannot read stops the build with the loader's error."""
-    loc = tmp_path / "s"
-    build([tiny_copy], str(loc))
-    before, dump = current_generation(loc), open_store(str(loc), full=True).dump(
-        ox.RdfFormat.N_QUADS)
     real = gb.ingest
 
     def broken(folders, base=None, public_lines=None):  # type: ignore[no-untyped-def]
@@ -67,49 +68,39 @@ def test_a_line_the_loader_refuses_fails_the_build(tiny_copy: Path, tmp_path: Pa
         public_lines("<urn:a> <urn:b> this is not N-Quads .")
         return real(folders, base, public_lines)
 
-    monkeypatch.setattr(gb, "ingest", broken)  # the forked process inherits the patch
-    with pytest.raises(BuildFailed, match="loading the public store failed"):
-        build([tiny_copy], str(loc))
-    _fails_like(loc, before, dump)
+    _fails_cleanly(tiny_copy, tmp_path, BuildFailed, "loading the public store failed",
+                   # the forked process inherits the patch
+                   lambda: monkeypatch.setattr(gb, "ingest", broken))
 
 
 def test_row_problems_win_over_a_loader_error(tiny_copy: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """When the rows have problems too, the user gets the problems (file, row, column)."""
-    loc = tmp_path / "s"
-    build([tiny_copy], str(loc))
-    before, dump = current_generation(loc), open_store(str(loc), full=True).dump(
-        ox.RdfFormat.N_QUADS)
     real = gb.ingest
 
     def broken(folders, base=None, public_lines=None):  # type: ignore[no-untyped-def]
         public_lines("not N-Quads at all")
         return real(folders, base, public_lines)
 
-    monkeypatch.setattr(gb, "ingest", broken)
-    rows = (tiny_copy / "claims.csv").read_text(encoding="utf-8").splitlines()
-    bad = rows[1].replace(rows[1].split(",")[0], "nobody-known", 1)
-    (tiny_copy / "claims.csv").write_text("\n".join([*rows, bad]) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match="unknown entity 'nobody-known'"):
-        build([tiny_copy], str(loc))
-    _fails_like(loc, before, dump)
+    def unknown_entity() -> None:
+        monkeypatch.setattr(gb, "ingest", broken)
+        rows = (tiny_copy / "claims.csv").read_text(encoding="utf-8").splitlines()
+        bad = rows[1].replace(rows[1].split(",")[0], "nobody-known", 1)
+        (tiny_copy / "claims.csv").write_text("\n".join([*rows, bad]) + "\n",
+                                              encoding="utf-8")
+
+    _fails_cleanly(tiny_copy, tmp_path, InputError,
+                   r"claims.csv:\d+:subject: unknown entity 'nobody-known'", unknown_entity)
 
 
 def test_a_dying_row_checker_fails_the_build(tiny_copy: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    loc = tmp_path / "s"
-    build([tiny_copy], str(loc))
-    before, dump = current_generation(loc), open_store(str(loc), full=True).dump(
-        ox.RdfFormat.N_QUADS)
-
     def dies(folders, base=None, public_lines=None):  # type: ignore[no-untyped-def]
         public_lines("<urn:a> <urn:b> <urn:c> <urn:g> .")
         os._exit(3)  # as if killed (out of memory)
 
-    monkeypatch.setattr(gb, "ingest", dies)
-    with pytest.raises(BuildFailed, match=r"died \(exit code 3\)"):
-        build([tiny_copy], str(loc))
-    _fails_like(loc, before, dump)
+    _fails_cleanly(tiny_copy, tmp_path, BuildFailed, r"died \(exit code 3\)",
+                   lambda: monkeypatch.setattr(gb, "ingest", dies))
 
 
 def test_without_fork_the_build_checks_then_loads(tiny_copy: Path, tmp_path: Path,
