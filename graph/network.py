@@ -92,11 +92,10 @@ def _project(store: GraphStore) -> nx.MultiDiGraph:
     the node side comes almost free (and a remote server answers both at once). All but
     the node query (whose labels keep their language) are read as text (`text_rows`)."""
     base = store.base
-    cut = len(base)
     s = schema()
 
     def loc(iri: str) -> str:
-        return iri[cut:] if iri.startswith(base) else iri
+        return iri.removeprefix(base)
 
     with ThreadPoolExecutor(1) as pool:
         claim_rows = pool.submit(text_rows, store, _EDGES)
@@ -107,11 +106,11 @@ def _project(store: GraphStore) -> nx.MultiDiGraph:
     rg_cut = len(RG)
     edges: dict[tuple[str, str, str], tuple[set[str], set[str], list[str]]] = {}
     for subj, prop, obj, src, date, conf in answers:
-        key = (loc(subj), loc(obj), prop[rg_cut:] if prop.startswith(RG) else prop)
+        key = (subj.removeprefix(base), obj.removeprefix(base), prop.removeprefix(RG))
         data = edges.get(key)
         if data is None:
             data = edges[key] = (set(), set(), [])
-        data[0].add(loc(src))
+        data[0].add(src.removeprefix(base))
         if date is not None:
             data[1].add(date)
         data[2].append(conf.rsplit("#", 1)[-1])
