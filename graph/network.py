@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,17 +93,12 @@ def _project(store: GraphStore) -> nx.MultiDiGraph:
     the node query (whose labels keep their language) are read as text (`text_rows`)."""
     base = store.base
     s = schema()
-
-    def loc(iri: str) -> str:
-        return iri.removeprefix(base)
-
     with ThreadPoolExecutor(1) as pool:
         claim_rows = pool.submit(text_rows, store, _EDGES)
-        types, attrs = _node_attributes(store, s, loc)
+        types, attrs = _node_attributes(store, s)
         # cells are read directly (unbound only where a column is OPTIONAL)
         vocab: list[Any] = text_rows(store, _VOCAB_EDGES.replace("{base}", base))
         answers: list[Any] = claim_rows.result()
-    rg_cut = len(RG)
     edges: dict[tuple[str, str, str], tuple[set[str], set[str], list[str]]] = {}
     for subj, prop, obj, src, date, conf in answers:
         key = (subj.removeprefix(base), obj.removeprefix(base), prop.removeprefix(RG))
@@ -121,10 +116,10 @@ def _project(store: GraphStore) -> nx.MultiDiGraph:
         used.add(subj)
         used.add(obj)
     for subj_iri, prop, obj_iri in vocab:
-        subj = loc(subj_iri)
+        subj = subj_iri.removeprefix(base)
         if subj in used:
-            obj = loc(obj_iri)
-            edges.setdefault((subj, obj, prop[rg_cut:]), (set(), set(), []))
+            obj = obj_iri.removeprefix(base)
+            edges.setdefault((subj, obj, prop.removeprefix(RG)), (set(), set(), []))
             used.add(obj)
     g = nx.MultiDiGraph(base=base, generation=store.generation, level=store.level)
     g.add_nodes_from((node, attrs.get(node) or _untyped(node)) for node in sorted(used))
@@ -159,9 +154,10 @@ def _add_new_edges(g: nx.MultiDiGraph,
         clear(g)
 
 
-def _node_attributes(store: GraphStore, s: Schema, loc: Callable[[str], str]
+def _node_attributes(store: GraphStore, s: Schema
                      ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     """Each typed entity's most specific class, and the attributes of its node."""
+    base = store.base
     types: dict[str, str] = {}
     labels: dict[str, tuple[int, str]] = {}
     descriptions: dict[str, str] = {}
@@ -172,7 +168,7 @@ def _node_attributes(store: GraphStore, s: Schema, loc: Callable[[str], str]
         cls = type_iri[rg_cut:]
         if not type_iri.startswith(RG) or cls not in classes or cls == "Confidence":
             continue
-        node = loc(subj.value)
+        node = subj.value.removeprefix(base)
         old = types.get(node)
         if old is None or (old != cls and s.is_a(cls, old)):  # keep the most specific class
             types[node] = cls
@@ -183,9 +179,9 @@ def _node_attributes(store: GraphStore, s: Schema, loc: Callable[[str], str]
     aliases: dict[str, list[str]] = defaultdict(list)
     named: list[Any] = text_rows(store, _ALIASES.replace("{base}", store.base))
     for iri, alias in named:
-        aliases[loc(iri)].append(alias)
+        aliases[iri.removeprefix(base)].append(alias)
     dated: list[Any] = text_rows(store, _EVENT_DATES)
-    dates = {loc(iri): date for iri, date in dated}
+    dates = {iri.removeprefix(base): date for iri, date in dated}
     attrs = {node: {"type": cls, "label": visible(labels.get(node, (0, node))[1]),
                     "aliases": [visible(a) for a in aliases.get(node, ())],
                     "description": visible(descriptions.get(node, "")),
