@@ -236,7 +236,6 @@ def _add_restricted(tmp: Path, public: ox.Store, data: Ingested) -> dict[str, in
     public.flush()
     public.backup(str(tmp / "full"))
     public_quads = len(public)  # distinct quads: repeated rows collapse
-    del public
     full = ox.Store(str(tmp / "full"))
     if data.restricted:
         _load(full, data.restricted)

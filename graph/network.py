@@ -71,7 +71,7 @@ SELECT ?s ?p ?o WHERE {
 
 def local(iri: str, base: str) -> str:
     """An entity IRI's id (its local part under the base)."""
-    return iri[len(base):] if iri.startswith(base) else iri
+    return iri.removeprefix(base)
 
 
 def _pick_label(labels: dict[str, tuple[int, str]], node: str, label: str, lang: str) -> None:

@@ -132,8 +132,10 @@ def text_rows(store: GraphStore, sparql: str) -> list[tuple[str | None, ...]]:
                                      use_default_graph_as_union=True)
         if isinstance(answer, Tsv):
             return tsv_text(answer.data)
-        return [tuple(plain(t) for t in row) for row in answer.rows]
-    return [tuple(plain(t) for t in row) for row in store.query(sparql).rows]
+        result = answer  # not a SELECT: no rows
+    else:
+        result = store.query(sparql)
+    return [tuple(plain(t) for t in row) for row in result.rows]
 
 
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
