@@ -8,6 +8,7 @@ Projected once per store generation and shared read-only by every view.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 from collections import Counter, defaultdict
@@ -21,9 +22,10 @@ import networkx as nx
 from graph.centrality import centrality
 from graph.derived import kept
 from graph.gcpause import gc_paused
-from graph.ontology import Schema, schema
-from graph.store import GraphStore, text_rows
+from graph.ontology import PropertySpec, Schema, schema
+from graph.store import GraphStore
 from graph.text import visible
+from graph.textrows import TextRowStream, text_rows
 
 RG = "https://repression-graph.org/ns#"
 
@@ -42,17 +44,21 @@ SELECT ?s ?p ?o ?src ?date ?conf WHERE {
   OPTIONAL { SELECT ?c ?date WHERE { ?c rg:claimDate ?date } }
 }"""
 
-# Types, labels and descriptions each from one sub-select (scans + hash joins); the
-# Python side keeps only our ontology's classes.
+# Types, labels and descriptions each from one sub-select (scans + hash joins). The types
+# are our entity classes, named: an index lookup each instead of a scan of every type
+# triple (claims and sources are most of them) through a filter.
 _NODES = """
 PREFIX rg: <https://repression-graph.org/ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
-SELECT ?s ?type ?label ?description WHERE {
-  { SELECT ?s ?type WHERE { ?s a ?type . FILTER(?type NOT IN (rg:Claim, rg:Source)) } }
+SELECT ?s ?type ?label (LANG(?label) AS ?lang) ?description WHERE {
+  { SELECT ?s ?type WHERE { VALUES ?type { {classes} } ?s a ?type } }
   OPTIONAL { SELECT ?s ?label WHERE { ?s rdfs:label ?label } }
   OPTIONAL { SELECT ?s ?description WHERE { ?s schema:description ?description } }
 }"""
+
+#: Classes whose members are not nodes: what is said about entities, not entities.
+_NOT_NODES = ("Claim", "Source", "Confidence")
 
 _ALIASES = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -74,76 +80,94 @@ def local(iri: str, base: str) -> str:
     return iri.removeprefix(base)
 
 
-def _pick_label(labels: dict[str, tuple[int, str]], node: str, label: str, lang: str) -> None:
-    rank = 0 if lang in ("", "en") else 1
-    if node not in labels or rank < labels[node][0]:
-        labels[node] = (rank, label)
-
-
 def project(store: GraphStore) -> nx.MultiDiGraph:
     """Build the projection from a store (uncached; use `network_for`)."""
     with gc_paused():  # hundreds of thousands of objects, none of them garbage
         return _project(store)
 
 
+#: Confidence levels, best first; an edge shows the best of its claims'.
+_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
 def _project(store: GraphStore) -> nx.MultiDiGraph:
-    """The claim join (most of the time) runs on a worker thread while this one queries
-    and prepares the nodes: Oxigraph evaluates without holding the GIL, so on two cores
-    the node side comes almost free (and a remote server answers both at once). All but
-    the node query (whose labels keep their language) are read as text (`text_rows`)."""
+    """The claim join (most of the time) runs on a worker thread from the start while this
+    one reads the nodes, then parses and groups the claim rows as the worker writes them:
+    Oxigraph evaluates without holding the GIL, so the node side comes almost free and
+    the claims are grouped by the time the join ends (a remote server answers both at
+    once). Every cell is read as text (graph.textrows)."""
     base = store.base
     s = schema()
+    specs = s.properties
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    used: set[str] = set()
     with ThreadPoolExecutor(1) as pool:
-        claim_rows = pool.submit(text_rows, store, _EDGES)
+        claims = TextRowStream(store, _EDGES, pool)
         types, attrs = _node_attributes(store, s)
-        # cells are read directly (unbound only where a column is OPTIONAL)
         vocab: list[Any] = text_rows(store, _VOCAB_EDGES.replace("{base}", base))
-        answers: list[Any] = claim_rows.result()
-    edges: dict[tuple[str, str, str], tuple[set[str], set[str], list[str]]] = {}
-    for subj, prop, obj, src, date, conf in answers:
-        key = (subj.removeprefix(base), obj.removeprefix(base), prop.removeprefix(RG))
-        data = edges.get(key)
-        if data is None:
-            data = edges[key] = (set(), set(), [])
-        data[0].add(src.removeprefix(base))
-        if date is not None:
-            data[1].add(date)
-        data[2].append(conf.rsplit("#", 1)[-1])
+        # cells are read directly (unbound only where a column is OPTIONAL)
+        row: Any
+        for row in claims:
+            subj_iri, prop_iri, obj_iri, src_iri, date, conf_iri = row
+            subj = subj_iri.removeprefix(base)
+            obj = obj_iri.removeprefix(base)
+            prop = prop_iri.removeprefix(RG)
+            src = src_iri.removeprefix(base)
+            conf = conf_iri.rsplit("#", 1)[-1]
+            data = edges.get((subj, obj, prop))
+            if data is None:  # most edges rest on one claim
+                edges[subj, obj, prop] = _edge_data(specs, prop, [src],
+                                                    [] if date is None else [date], conf)
+                used.add(subj)
+                used.add(obj)
+                continue
+            if src not in data["sources"]:
+                bisect.insort(data["sources"], src)
+            if date is not None and date not in data["dates"]:
+                bisect.insort(data["dates"], date)
+            if _RANK.get(conf, 3) < _RANK.get(data["confidence"], 3):
+                data["confidence"] = conf
 
     vocab_only = _vocab_only(types)
-    used = {n for n in types if n not in vocab_only}
-    for subj, obj, _ in edges:
-        used.add(subj)
-        used.add(obj)
-    for subj_iri, prop, obj_iri in vocab:
+    used.update(n for n in types if n not in vocab_only)
+    for subj_iri, prop_iri, obj_iri in vocab:
         subj = subj_iri.removeprefix(base)
         if subj in used:
             obj = obj_iri.removeprefix(base)
-            edges.setdefault((subj, obj, prop.removeprefix(RG)), (set(), set(), []))
+            prop = prop_iri.removeprefix(RG)
+            if (subj, obj, prop) not in edges:
+                edges[subj, obj, prop] = _edge_data(specs, prop, [], [], "")
             used.add(obj)
     g = nx.MultiDiGraph(base=base, generation=store.generation, level=store.level)
-    g.add_nodes_from((node, attrs.get(node) or _untyped(node)) for node in sorted(used))
-    specs = s.properties
-    _add_new_edges(g, (
-        (subj, obj, key, {"property": key,
-                          "label": spec.edge_label if (spec := specs.get(key)) else key,
-                          "sources": sorted(srcs), "dates": sorted(when),
-                          "confidence": _best(conf)})
-        for (subj, obj, key), (srcs, when, conf) in sorted(edges.items())))
+    _add_new(g, ((node, attrs.get(node) or _untyped(node)) for node in sorted(used)),
+             ((subj, obj, key, data) for (subj, obj, key), data in sorted(edges.items())))
     return g
 
 
-def _add_new_edges(g: nx.MultiDiGraph,
-                   edges: Iterable[tuple[str, str, str, dict[str, object]]]) -> None:
-    """`g.add_edges_from(edges)` for edges whose ends are nodes of `g` already and whose
-    (u, v, key) are all new, written straight into NetworkX's adjacency structure.
+def _edge_data(specs: dict[str, PropertySpec], prop: str, sources: list[str],
+               dates: list[str], confidence: str) -> dict[str, Any]:
+    spec = specs.get(prop)
+    return {"property": prop, "label": spec.edge_label if spec else prop,
+            "sources": sources, "dates": dates, "confidence": confidence}
+
+
+def _add_new(g: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict[str, Any]]],
+             edges: Iterable[tuple[str, str, str, dict[str, Any]]]) -> None:
+    """`g.add_nodes_from(nodes)` then `g.add_edges_from(edges)` into an empty graph, for
+    new nodes and for edges whose ends are among them and whose (u, v, key) are all new,
+    written straight into NetworkX's adjacency structure (the attribute dicts are taken
+    as they are, not copied).
 
     add_edges_from checks and copies per edge what is given here by construction and
     took ~8 µs an edge (a sixth of the projection at 100k); this writes the structure
     NetworkX documents for subclassing — `succ[u][v]` and `pred[v][u]` are one dict of
     key → attribute dict — in a quarter of the time. tests/test_network.py checks the
-    result equals add_edges_from's."""
-    succ, pred = g._succ, g._pred
+    result equals NetworkX's own."""
+    node, succ, pred = g._node, g._succ, g._pred
+    for n, data in nodes:
+        node[n] = data
+        succ[n] = g.adjlist_inner_dict_factory()
+        pred[n] = g.adjlist_inner_dict_factory()
     for u, v, key, data in edges:
         keys = succ[u].get(v)
         if keys is None:
@@ -156,26 +180,32 @@ def _add_new_edges(g: nx.MultiDiGraph,
 
 def _node_attributes(store: GraphStore, s: Schema
                      ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
-    """Each typed entity's most specific class, and the attributes of its node."""
+    """Each entity's most specific class, and the attributes of its node.
+
+    Where the data gives an entity several labels (or descriptions, or unrelated classes),
+    the choice does not depend on the order a store answers in: an English or untagged
+    label first, then the first in sort order."""
     base = store.base
     types: dict[str, str] = {}
     labels: dict[str, tuple[int, str]] = {}
     descriptions: dict[str, str] = {}
-    classes, rg_cut = s.classes, len(RG)
-    rows: list[Any] = store.query(_NODES).rows
-    for subj, type_term, label, description in rows:
-        type_iri = type_term.value
+    classes = " ".join(f"rg:{c}" for c in sorted(s.classes) if c not in _NOT_NODES)
+    rows: list[Any] = text_rows(store, _NODES.replace("{classes}", classes))
+    rg_cut = len(RG)
+    for subj, type_iri, label, lang, description in rows:
         cls = type_iri[rg_cut:]
-        if not type_iri.startswith(RG) or cls not in classes or cls == "Confidence":
-            continue
-        node = subj.value.removeprefix(base)
+        node = subj.removeprefix(base)
         old = types.get(node)
-        if old is None or (old != cls and s.is_a(cls, old)):  # keep the most specific class
+        if old is None or (old != cls and (s.is_a(cls, old)  # the most specific class
+                                           or (not s.is_a(old, cls) and cls < old))):
             types[node] = cls
         if label is not None:
-            _pick_label(labels, node, label.value, getattr(label, "language", None) or "")
-        if description is not None:
-            descriptions[node] = description.value
+            ranked = (0 if lang in ("", "en", None) else 1, label)
+            if node not in labels or ranked < labels[node]:
+                labels[node] = ranked
+        if description is not None and (node not in descriptions
+                                        or description < descriptions[node]):
+            descriptions[node] = description
     aliases: dict[str, list[str]] = defaultdict(list)
     named: list[Any] = text_rows(store, _ALIASES.replace("{base}", store.base))
     for iri, alias in named:
@@ -199,14 +229,6 @@ def _untyped(node: str) -> dict[str, Any]:
 def _vocab_only(types: dict[str, str]) -> set[str]:
     """Vocabulary entries (countries, charges) join the graph only when something uses them."""
     return {n for n, t in types.items() if t in ("Country", "Charge", "ChargeCategory")}
-
-
-def _best(levels: list[str]) -> str:
-    """The highest confidence among the claims behind an edge (runs once per edge)."""
-    for level in ("high", "medium", "low"):
-        if level in levels:
-            return level
-    return levels[0] if levels else ""
 
 
 def network_for(store: GraphStore) -> nx.MultiDiGraph:

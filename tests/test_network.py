@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
@@ -196,3 +198,24 @@ def test_projection_and_centrality_are_kept_per_generation(tiny_copy, tmp_path) 
     assert nx.utils.graphs_equal(network.network_for(store), first)
     build([tiny_copy], str(tmp_path / "s"))  # a new generation starts without a cache
     assert cache_file(open_store(str(tmp_path / "s")), "network") != path
+
+
+def test_several_labels_and_classes_are_chosen_by_rule(tiny_copy: Path,
+                                                      tmp_path: Path) -> None:
+    """An RDF file may give an entity more labels and classes than the sheets do; the
+    node shows an English or untagged label first, then the first in sort order, and of
+    two unrelated classes the first in sort order — whatever order a store answers in."""
+    from graph.build import build
+    from graph.store import open_store
+
+    (tiny_copy / "more-names.ttl").write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix rg: <https://repression-graph.org/ns#> .\n"
+        "<https://repression-graph.org/id/ayla-huseynova> rdfs:label 'Aaa'@ru, "
+        "'Zed'@en, 'Ayla H.'@en .\n"
+        "<https://repression-graph.org/id/kamal-rzayev> a rg:Organization .\n",
+        encoding="utf-8")
+    build([tiny_copy], str(tmp_path / "store"), shacl=False)
+    g = project(open_store(str(tmp_path / "store"), full=True))
+    assert g.nodes["ayla-huseynova"]["label"] == "Ayla H."
+    assert g.nodes["kamal-rzayev"]["type"] == "Organization"  # Person and Organization

@@ -12,6 +12,7 @@ import pytest
 from graph.exc import QueryError, QueryRefused, QueryTimeout
 from graph.sandbox import QueryPool, check_query, run_user_query
 from graph.store import GraphStore, open_store
+from tests.tricky import tricky_store
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -129,25 +130,6 @@ def test_bindings_are_not_text(tiny_store: GraphStore) -> None:
 
 # -- results cross as TSV: every term must come back exactly ------------------------------
 
-def _tricky_store():
-    import pyoxigraph as ox
-
-    xsd = "http://www.w3.org/2001/XMLSchema#"
-    values = [ox.Literal("042", datatype=ox.NamedNode(xsd + "integer")),
-              ox.Literal("1.50", datatype=ox.NamedNode(xsd + "decimal")),
-              ox.Literal("tab\there\nnew line \"quoted\" back\\slash"),
-              ox.Literal("x", language="en-GB"), ox.Literal("", language="ru"),
-              ox.Literal("NaN", datatype=ox.NamedNode(xsd + "double")),
-              ox.Literal("2024-01", datatype=ox.NamedNode(xsd + "gYearMonth")),
-              ox.Literal("\u202eevil \U0001f600 Гусейнов"), ox.NamedNode("urn:o"),
-              ox.Literal("bell\x07 nul\x00 del\x7f cr\r quote' \\u0041")]
-    store = ox.Store()
-    for i, value in enumerate(values):
-        store.add(ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), value))
-    store.add(ox.Quad(ox.BlankNode("b1"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
-    return store
-
-
 @pytest.mark.parametrize("query", [
     "SELECT ?s ?o ?none WHERE { ?s <urn:p> ?o } ORDER BY STR(?s)",
     "SELECT ?x WHERE { ?s <urn:p> ?o OPTIONAL { ?s <urn:q> ?x } }",  # rows of one unbound cell
@@ -158,31 +140,9 @@ def _tricky_store():
 def test_tsv_results_equal_iteration(query: str, cap: int | None) -> None:
     from graph.store import run_on_oxigraph
 
-    store = _tricky_store()
+    store = tricky_store()
     expected = [tuple(s) for s in store.query(query)]
     got = run_on_oxigraph(store, query, None, cap)
     assert got.rows == (expected if cap is None else expected[:cap])
     assert got.truncated == (cap is not None and len(expected) > cap)
     assert got.variables == [v.value for v in store.query(query).variables]
-
-
-@pytest.mark.parametrize("query", [
-    "SELECT ?s ?o ?none WHERE { ?s <urn:p> ?o } ORDER BY STR(?s)",
-    "SELECT ?x WHERE { ?s <urn:p> ?o OPTIONAL { ?s <urn:q> ?x } }",
-    "SELECT * WHERE {}",
-    "SELECT ?x WHERE { FILTER(false) }",
-    "SELECT ?o WHERE { ?s <urn:p> ?o } ORDER BY STR(?o)",
-])
-def test_tsv_text_equals_the_terms_text(query: str) -> None:
-    """The projection reads claim rows as text straight from the TSV (graph.store
-    `tsv_text`): each cell must be exactly the term's text — escapes, language tags,
-    datatypes, blank nodes and unbound cells included."""
-    import pyoxigraph as ox
-
-    from graph.results import plain
-    from graph.store import tsv_text
-
-    store = _tricky_store()
-    expected = [tuple(plain(t) for t in s) for s in store.query(query)]
-    data = store.query(query).serialize(format=ox.QueryResultsFormat.TSV)
-    assert tsv_text(data) == expected  # type: ignore[arg-type]
