@@ -34,6 +34,16 @@ def test_public_store_has_no_restricted_material(tiny_store, tiny_full) -> None:
         assert marker in full, marker
 
 
+@pytest.fixture(params=["side by side", "public, then backup"])
+def load_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a local build loads its stores: the full store beside the public one
+    from the same stream (small inputs), or afterwards from the public store's backup
+    (inputs over SIDE_BY_SIDE_MAX_BYTES)."""
+    if request.param != "side by side":
+        monkeypatch.setattr(gb, "SIDE_BY_SIDE_MAX_BYTES", 0)
+    return str(request.param)
+
+
 def _fails_cleanly(tiny_copy: Path, tmp_path: Path, error: type[Exception], match: str,
                    change: Callable[[], None] | None = None) -> None:
     """Build once; then (after `change`) a build must raise `error` and leave what every
@@ -52,11 +62,13 @@ def _fails_cleanly(tiny_copy: Path, tmp_path: Path, error: type[Exception], matc
     assert not list((loc / "builds").glob("tmp-*"))
 
 
+@pytest.mark.usefixtures("load_path")
 def test_failed_build_keeps_previous_store(tiny_copy: Path, tmp_path: Path) -> None:
     _fails_cleanly(tiny_copy, tmp_path, InputError, "claims.csv", lambda: (
         tiny_copy / "claims.csv").write_text("subject,property\n", encoding="utf-8"))
 
 
+@pytest.mark.usefixtures("load_path")
 def test_a_line_the_loader_refuses_fails_the_build(tiny_copy: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The public quads are loaded while the rows are still being checked (in a forked
@@ -68,11 +80,12 @@ def test_a_line_the_loader_refuses_fails_the_build(tiny_copy: Path, tmp_path: Pa
         public_lines("<urn:a> <urn:b> this is not N-Quads .")
         return real(folders, base, public_lines)
 
-    _fails_cleanly(tiny_copy, tmp_path, BuildFailed, "loading the public store failed",
+    _fails_cleanly(tiny_copy, tmp_path, BuildFailed, "loading the stores failed",
                    # the forked process inherits the patch
                    lambda: monkeypatch.setattr(gb, "ingest", broken))
 
 
+@pytest.mark.usefixtures("load_path")
 def test_row_problems_win_over_a_loader_error(tiny_copy: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """When the rows have problems too, the user gets the problems (file, row, column)."""
@@ -93,6 +106,7 @@ def test_row_problems_win_over_a_loader_error(tiny_copy: Path, tmp_path: Path,
                    r"claims.csv:\d+:subject: unknown entity 'nobody-known'", unknown_entity)
 
 
+@pytest.mark.usefixtures("load_path")
 def test_a_dying_row_checker_fails_the_build(tiny_copy: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     def dies(folders, base=None, public_lines=None):  # type: ignore[no-untyped-def]
@@ -103,19 +117,25 @@ def test_a_dying_row_checker_fails_the_build(tiny_copy: Path, tmp_path: Path,
                    lambda: monkeypatch.setattr(gb, "ingest", dies))
 
 
-def test_without_fork_the_build_checks_then_loads(tiny_copy: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where processes cannot fork (Windows) every row is checked first, then loaded:
-    the same stores."""
-    build([tiny_copy], str(tmp_path / "forked"))
+def test_every_way_of_loading_builds_the_same_stores(tiny_copy: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Side by side, from the public store's backup, compacted after a load bigger than a
+    loader batch, and where processes cannot fork (Windows: every row checked first, then
+    loaded): the same quads in both stores, the same counts."""
+    build([tiny_copy], str(tmp_path / "side-by-side"))
+    monkeypatch.setattr(gb, "_LOADER_BATCH", 10)
+    build([tiny_copy], str(tmp_path / "compacted"))
+    monkeypatch.setattr(gb, "SIDE_BY_SIDE_MAX_BYTES", 0)
+    build([tiny_copy], str(tmp_path / "backup"))
     monkeypatch.setattr(gb.mp, "get_all_start_methods", lambda: ["spawn"])
     build([tiny_copy], str(tmp_path / "plain"))
+    names = ("side-by-side", "compacted", "backup", "plain")
     for full in (False, True):
-        a, b = (sorted(open_store(str(tmp_path / n), full=full).dump(ox.RdfFormat.N_QUADS)
-                       .splitlines()) for n in ("forked", "plain"))
-        assert a == b and a
-    assert open_store(str(tmp_path / "plain")).meta["triples"] == \
-        open_store(str(tmp_path / "forked")).meta["triples"]  # type: ignore[attr-defined]
+        dumps = [sorted(open_store(str(tmp_path / n), full=full).dump(ox.RdfFormat.N_QUADS)
+                        .splitlines()) for n in names]
+        assert dumps[0] and all(d == dumps[0] for d in dumps)
+    counts = [open_store(str(tmp_path / n)).meta["triples"] for n in names]  # type: ignore[attr-defined]
+    assert all(c == counts[0] for c in counts)
 
 
 def test_rebuild_swaps_generation_and_prunes_old_ones(tiny_copy: Path, tmp_path: Path) -> None:
