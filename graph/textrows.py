@@ -9,6 +9,7 @@ the time the query ends instead of after it.
 
 from __future__ import annotations
 
+import itertools
 import queue
 import re
 from collections.abc import Iterable, Iterator
@@ -40,14 +41,7 @@ def text_rows(store: GraphStore, sparql: str) -> list[Row]:
 
 def tsv_text(data: bytes) -> list[Row]:
     """The cells of a whole SPARQL TSV answer as text (see `text_rows`)."""
-    lines = data.decode("utf-8").split("\n")
-    if lines[-1] == "":
-        lines.pop()  # after the last row's newline
-    if not lines:
-        return []
-    if not lines[0]:  # no variables: each row is empty
-        return [() for _ in lines[1:]]
-    return [_line_text(line) for line in lines[1:]]
+    return list(rows_from_pieces([data]))
 
 
 class TextRowStream:
@@ -94,10 +88,14 @@ def rows_from_pieces(pieces: Iterable[bytes | list[Row]]) -> Iterator[Row]:
     character), as `tsv_text` reads the whole; a list is rows already read."""
     rest = b""
     header: str | None = None
-    for piece in pieces:
+    for piece in itertools.chain(pieces, [None]):
         if isinstance(piece, list):
             yield from piece
             continue
+        if piece is None:  # the end: the last row may lack its newline
+            if not rest:
+                break
+            piece = b"\n"
         data = rest + piece
         cut = data.rfind(b"\n") + 1  # TSV escapes newlines: a row is one line
         rest = data[cut:]

@@ -64,6 +64,10 @@ def test_pieces_may_be_cut_anywhere(size: int) -> None:
     data = store.query(query).serialize(format=ox.QueryResultsFormat.TSV)  # type: ignore[union-attr]
     pieces = [data[i:i + size] for i in range(0, len(data), size)]
     assert list(rows_from_pieces(pieces)) == _expected(store, query)
+    unterminated = data.removesuffix(b"\n")  # a last row without its newline still counts
+    assert list(rows_from_pieces([unterminated[i:i + size]
+                                  for i in range(0, len(unterminated), size)])) == \
+        _expected(store, query)
 
 
 def test_a_failing_query_raises_from_the_stream(tricky_embedded: EmbeddedStore) -> None:
