@@ -189,8 +189,9 @@ _LOADER_BATCH = 900_000
 
 
 def _input_bytes(folders: list[Path]) -> int:
-    return sum(f.stat().st_size for folder in folders for f in folder.rglob("*")
-               if f.is_file())
+    """The size of the files a build reads (ingest reads each folder's top level)."""
+    return sum(f.stat().st_size for folder in folders if folder.is_dir()
+               for f in folder.iterdir() if f.is_file())
 
 
 def _stream_and_load(tmp: Path, folders: list[Path], base: str, shacl: bool | None
