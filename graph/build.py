@@ -179,7 +179,7 @@ def _ingest_process(folders: list[Path], base: str, shacl: bool | None, read_fd:
 #: Up to this many bytes of input, both stores are bulk-loaded side by side from the
 #: checked rows; above it, the public store alone, and the full store is its backup plus
 #: the restricted quads, compacted. An estimate: the sheets give ~0.064 quads a byte
-#: (~500k quads here), and a guess that is wrong only costs time (`_side_by_side`).
+#: (~500k quads here), and a guess that is wrong only costs time (`_stream_and_load`).
 SIDE_BY_SIDE_MAX_BYTES = 8_000_000
 
 #: Oxigraph's bulk loader sorts and writes at most this many quads at a time

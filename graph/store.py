@@ -22,7 +22,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -83,17 +83,25 @@ class Tsv:
     truncated: bool
 
 
-def execute_on_oxigraph(store: ox.Store, sparql: str, bindings: Mapping[str, Term] | None,
-                        max_rows: int | None, **dataset: object) -> QueryResult | Tsv:
-    """Run a query; a SELECT answer stays serialised (see `materialise`)."""
-    subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+@contextlib.contextmanager
+def query_errors() -> Iterator[None]:
+    """Oxigraph's errors (a bad query, a failing evaluation) as the QueryError every
+    caller handles."""
     try:
-        answer = store.query(sparql, prefixes=PREFIXES, substitutions=subs or None,
-                             **dataset)  # type: ignore[arg-type]
+        yield
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
+
+
+def execute_on_oxigraph(store: ox.Store, sparql: str, bindings: Mapping[str, Term] | None,
+                        max_rows: int | None, **dataset: object) -> QueryResult | Tsv:
+    """Run a query; a SELECT answer stays serialised (see `materialise`)."""
+    subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    with query_errors():
+        answer = store.query(sparql, prefixes=PREFIXES, substitutions=subs or None,
+                             **dataset)  # type: ignore[arg-type]
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):

@@ -17,8 +17,8 @@ from concurrent.futures import Executor, Future
 
 import pyoxigraph as ox
 
-from graph.results import plain
-from graph.store import EmbeddedStore, GraphStore, Tsv, execute_on_oxigraph
+from graph.results import PREFIXES, plain
+from graph.store import EmbeddedStore, GraphStore, Tsv, execute_on_oxigraph, query_errors
 
 Row = tuple[str | None, ...]
 
@@ -62,9 +62,11 @@ class TextRowStream:
     def _run(self, store: GraphStore, sparql: str) -> None:
         try:
             if isinstance(store, EmbeddedStore):
-                answer = store.raw.query(sparql, use_default_graph_as_union=True)
-                if isinstance(answer, ox.QuerySolutions):
-                    answer.serialize(self, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+                with query_errors():  # as `text_rows` and every store query raise
+                    answer = store.raw.query(sparql, prefixes=PREFIXES,
+                                             use_default_graph_as_union=True)
+                    if isinstance(answer, ox.QuerySolutions):
+                        answer.serialize(self, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
             else:
                 self._pieces.put(text_rows(store, sparql))
         finally:
